@@ -1,0 +1,11 @@
+package io.flexrig.agent.control;
+
+/** What the executor has put the rig in. */
+public enum RigMode {
+  /** Normal operation: no curtailment in force. */
+  RUNNING,
+  /** Running at a lowered power target. */
+  CURTAILED,
+  /** Workload stopped by a sleep command. */
+  SLEEPING
+}

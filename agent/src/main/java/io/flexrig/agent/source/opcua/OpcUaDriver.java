@@ -1,0 +1,54 @@
+package io.flexrig.agent.source.opcua;
+
+import io.flexrig.agent.source.Source;
+import io.flexrig.agent.source.SourceContext;
+import io.flexrig.agent.source.SourceDriver;
+import io.flexrig.core.profile.SensorSpec;
+import java.util.Locale;
+
+/**
+ * Driver for {@code opcua:} addresses on the rig's OPC UA endpoint (from the agent config). All
+ * nodes of one endpoint share one {@link OpcUaSession}. Option {@code unit} names the unit;
+ * otherwise it is guessed from the role (power: W, frequency: Hz).
+ */
+public final class OpcUaDriver implements SourceDriver {
+
+  @Override
+  public String scheme() {
+    return "opcua";
+  }
+
+  @Override
+  public Source open(SensorSpec sensor, SourceContext context) {
+    OpcUaNodeAddress address = OpcUaNodeAddress.parse(sensor.address());
+    return new OpcUaNodeSource(sensor.role(), unitOf(sensor), address, session(context));
+  }
+
+  /** The rig's shared session, opened on first use. */
+  public static OpcUaSession session(SourceContext context) {
+    String url =
+        context
+            .opcUaEndpointUrl()
+            .orElseThrow(
+                () -> new IllegalStateException("OPC UA sensors need an opcua endpoint URL in the agent config"));
+    return context.shared(
+        "opcua." + url,
+        OpcUaSession.class,
+        () -> new OpcUaSession(url, context.samplingInterval(), context.clock()));
+  }
+
+  static String unitOf(SensorSpec sensor) {
+    String unit = sensor.options().get("unit");
+    if (unit != null) {
+      return unit;
+    }
+    String role = sensor.role().toLowerCase(Locale.ROOT);
+    if (role.contains("power")) {
+      return "W";
+    }
+    if (role.contains("frequency")) {
+      return "Hz";
+    }
+    return "";
+  }
+}

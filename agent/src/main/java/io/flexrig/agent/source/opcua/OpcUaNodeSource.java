@@ -1,0 +1,43 @@
+package io.flexrig.agent.source.opcua;
+
+import io.flexrig.agent.source.ReadingSink;
+import io.flexrig.agent.source.StreamingSource;
+
+/** One node of the rig's OPC UA server (outlet power, grid frequency) as a streaming source. */
+public final class OpcUaNodeSource implements StreamingSource {
+  private final String name;
+  private final String unit;
+  private final OpcUaNodeAddress address;
+  private final OpcUaSession session;
+
+  public OpcUaNodeSource(String name, String unit, OpcUaNodeAddress address, OpcUaSession session) {
+    this.name = name;
+    this.unit = unit;
+    this.address = address;
+    this.session = session;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  public OpcUaNodeAddress address() {
+    return address;
+  }
+
+  @Override
+  public void start(ReadingSink sink) {
+    session.watch(address, name, unit, sink);
+  }
+
+  @Override
+  public void close() {
+    session.unwatch(name);
+  }
+
+  @Override
+  public String toString() {
+    return "OpcUaNodeSource[" + name + " " + address + "]";
+  }
+}

@@ -1,0 +1,277 @@
+package io.flexrig.agent.source.opcua;
+
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
+
+import io.flexrig.agent.source.Reading;
+import io.flexrig.agent.source.ReadingSink;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
+import org.eclipse.milo.opcua.stack.core.UaException;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
+import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One OPC UA client per endpoint, shared by every OPC UA source of a rig, with one subscription
+ * holding a monitored item per node. Connecting is retried in the background, so a meter that is
+ * down at start does not stop the agent. A subscription only reports changes, so each keep-alive
+ * re-confirms the last values with a fresh timestamp: a value goes stale only when the server
+ * stops talking.
+ */
+public final class OpcUaSession implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OpcUaSession.class);
+  private static final Duration RETRY = Duration.ofSeconds(2);
+
+  private final String endpointUrl;
+  private final double publishingIntervalMs;
+  private final Clock clock;
+  private final ScheduledExecutorService worker;
+  private final List<NodeWatch> watches = new CopyOnWriteArrayList<>();
+
+  // Touched only on the worker thread.
+  private OpcUaClient client;
+  private OpcUaSubscription subscription;
+  private volatile boolean closed;
+
+  public OpcUaSession(String endpointUrl, Duration publishingInterval, Clock clock) {
+    this.endpointUrl = endpointUrl;
+    this.publishingIntervalMs = publishingInterval.toMillis();
+    this.clock = clock;
+    this.worker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "opcua-session");
+              t.setDaemon(true);
+              return t;
+            });
+    worker.execute(this::connectOrRetry);
+  }
+
+  public String endpointUrl() {
+    return endpointUrl;
+  }
+
+  /** Watches a node; readings go to the sink from Milo's delivery thread. */
+  void watch(OpcUaNodeAddress address, String name, String unit, ReadingSink sink) {
+    NodeWatch w = new NodeWatch(address, name, unit, sink);
+    watches.add(w);
+    worker.execute(
+        () -> {
+          if (subscription != null) {
+            addItems(List.of(w));
+          }
+        });
+  }
+
+  void unwatch(String name) {
+    watches.removeIf(w -> w.name.equals(name));
+  }
+
+  /** Writes a value (e.g. an outlet's On switch) and fails unless the server answers Good. */
+  public void write(OpcUaNodeAddress address, Object value) throws IOException {
+    OpcUaClient c = client;
+    if (c == null) {
+      throw new IOException("not connected to " + endpointUrl);
+    }
+    try {
+      NodeId node = resolve(c, address);
+      List<StatusCode> results =
+          c.writeValues(List.of(node), List.of(DataValue.valueOnly(new Variant(value))));
+      StatusCode status = results.getFirst();
+      if (!status.isGood()) {
+        throw new IOException("write of " + address + " refused: " + status);
+      }
+    } catch (UaException e) {
+      throw new IOException("write of " + address + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void connectOrRetry() {
+    if (closed) {
+      return;
+    }
+    try {
+      connect();
+    } catch (Exception e) {
+      log.warn("OPC UA {} not reachable ({}); retrying in {}", endpointUrl, e.getMessage(), RETRY);
+      disconnectQuietly();
+      if (!closed) {
+        worker.schedule(this::connectOrRetry, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private void connect() throws UaException {
+    String host = EndpointUtil.getHost(endpointUrl);
+    int port = EndpointUtil.getPort(endpointUrl);
+    OpcUaClient c =
+        OpcUaClient.create(
+            endpointUrl,
+            endpoints ->
+                endpoints.stream()
+                    .filter(e -> SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri()))
+                    .findFirst()
+                    // servers often advertise a host name that does not resolve from the rig
+                    .map(e -> EndpointUtil.updateUrl(e, host, port)),
+            transport -> {},
+            config ->
+                config
+                    .setApplicationName(LocalizedText.english("Flexrig agent"))
+                    .setApplicationUri("urn:flexrig:agent")
+                    .setRequestTimeout(uint(5000)));
+    client = c;
+    c.connect();
+    OpcUaSubscription s = new OpcUaSubscription(c, publishingIntervalMs);
+    s.setLifetimeAndKeepAliveCalculated(false);
+    s.setMaxKeepAliveCount(uint(2));
+    s.setLifetimeCount(uint(60));
+    s.setSubscriptionListener(
+        new OpcUaSubscription.SubscriptionListener() {
+          @Override
+          public void onKeepAliveReceived(OpcUaSubscription sub) {
+            confirmAll();
+          }
+
+          @Override
+          public void onTransferFailed(OpcUaSubscription sub, StatusCode status) {
+            log.warn("OPC UA subscription on {} lost ({}); recreating", endpointUrl, status);
+            worker.execute(OpcUaSession.this::recreateSubscription);
+          }
+        });
+    s.create();
+    subscription = s;
+    addItems(watches);
+    log.info("OPC UA {} connected, watching {} nodes", endpointUrl, watches.size());
+  }
+
+  private void recreateSubscription() {
+    if (closed) {
+      return;
+    }
+    disconnectQuietly();
+    connectOrRetry();
+  }
+
+  private void addItems(List<NodeWatch> ws) {
+    if (ws.isEmpty()) {
+      return;
+    }
+    for (NodeWatch w : ws) {
+      try {
+        NodeId node = resolve(client, w.address);
+        OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(node);
+        item.setSamplingInterval(publishingIntervalMs);
+        item.setDataValueListener((i, value) -> w.update(value, clock.instant()));
+        subscription.addMonitoredItem(item);
+      } catch (IOException | RuntimeException e) {
+        log.warn("cannot watch {} for '{}': {}", w.address, w.name, e.getMessage());
+        w.sink.accept(Reading.bad(w.name, w.unit, clock.instant()));
+      }
+    }
+    try {
+      subscription.synchronizeMonitoredItems();
+    } catch (UaException e) {
+      log.warn("monitored items on {} not all created: {}", endpointUrl, e.getMessage());
+    }
+  }
+
+  private void confirmAll() {
+    Instant now = clock.instant();
+    for (NodeWatch w : watches) {
+      w.confirm(now);
+    }
+  }
+
+  private static NodeId resolve(OpcUaClient c, OpcUaNodeAddress a) throws IOException {
+    int index = a.namespaceIndex();
+    if (a.namespaceUri() != null) {
+      UShort i = c.getNamespaceTable().getIndex(a.namespaceUri());
+      if (i == null) {
+        try {
+          i = c.readNamespaceTable().getIndex(a.namespaceUri());
+        } catch (UaException e) {
+          throw new IOException("cannot read the namespace table: " + e.getMessage(), e);
+        }
+      }
+      if (i == null) {
+        throw new IOException("server has no namespace '" + a.namespaceUri() + "'");
+      }
+      index = i.intValue();
+    }
+    return a.numeric()
+        ? new NodeId(index, uint(Long.parseLong(a.identifier())))
+        : new NodeId(index, a.identifier());
+  }
+
+  private void disconnectQuietly() {
+    OpcUaClient c = client;
+    client = null;
+    subscription = null;
+    if (c != null) {
+      try {
+        c.disconnect();
+      } catch (Exception e) {
+        log.debug("disconnect from {} failed: {}", endpointUrl, e.toString());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      worker.submit(this::disconnectQuietly).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.debug("closing OPC UA session {}: {}", endpointUrl, e.toString());
+    }
+    worker.shutdownNow();
+  }
+
+  /** One watched node and the last value it reported. */
+  private static final class NodeWatch {
+    final OpcUaNodeAddress address;
+    final String name;
+    final String unit;
+    final ReadingSink sink;
+    private volatile Reading last;
+
+    NodeWatch(OpcUaNodeAddress address, String name, String unit, ReadingSink sink) {
+      this.address = address;
+      this.name = name;
+      this.unit = unit;
+      this.sink = sink;
+    }
+
+    void update(DataValue value, Instant now) {
+      Reading r = OpcUaValues.toReading(name, unit, value, now);
+      last = r;
+      sink.accept(r);
+    }
+
+    void confirm(Instant now) {
+      Reading r = last;
+      if (r != null && r.quality() != io.flexrig.agent.source.Quality.BAD) {
+        Reading again = new Reading(r.name(), r.value(), r.unit(), r.quality(), now);
+        last = again;
+        sink.accept(again);
+      }
+    }
+  }
+}

@@ -1,0 +1,9 @@
+package io.flexrig.controller.events;
+
+/** A request the controller refuses; the message names the reason for the caller. */
+public final class InvalidEventException extends Exception {
+
+  public InvalidEventException(String reason) {
+    super(reason);
+  }
+}
