@@ -14,6 +14,8 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A whole simulated site in one process, the embedded default of the demo: one OPC UA server for
@@ -42,12 +44,33 @@ public final class SimulatedSite implements AutoCloseable {
       String gridFrequencyNode,
       String i2cAddress) {}
 
+  /**
+   * How the site runs.
+   *
+   * @param antminerQuirks serve Antminer's malformed stats JSON ({@code }{}) from every rig
+   * @param timeScale simulated seconds per real second: 1 for the demo, more to make ramps and
+   *     thermal lags pass quickly in tests
+   */
+  public record Settings(boolean antminerQuirks, double timeScale) {
+    public Settings {
+      if (!(timeScale > 0)) {
+        throw new IllegalArgumentException("time scale must be positive: " + timeScale);
+      }
+    }
+
+    /** Well-formed JSON, real time. */
+    public static Settings realTime() {
+      return new Settings(false, 1.0);
+    }
+  }
+
   /** The INA226's 7-bit address with A0 and A1 tied to ground. */
   public static final int INA226_ADDRESS = 0x40;
 
   /** Shunt used when the profile's {@code dc_power} sensor names none: 200 uOhm. */
   public static final double DEFAULT_SHUNT_OHMS = 0.0002;
 
+  private static final Logger log = LoggerFactory.getLogger(SimulatedSite.class);
   private static final long TICK_MS = 100;
   private static final double MAX_STEP_S = 1.0;
 
@@ -75,13 +98,18 @@ public final class SimulatedSite implements AutoCloseable {
 
   /** Starts every server on free loopback ports and the 10 Hz ticker. */
   public static SimulatedSite start(List<RigSpec> specs) {
-    return start(specs, false);
+    return start(specs, Settings.realTime());
   }
 
-  /**
-   * @param antminerQuirks serve Antminer's malformed stats JSON ({@code }{}) from every rig
-   */
+  /** Like {@link #start(List)}, with Antminer's malformed stats JSON if asked for. */
   public static SimulatedSite start(List<RigSpec> specs, boolean antminerQuirks) {
+    return start(specs, new Settings(antminerQuirks, 1.0));
+  }
+
+  /** Starts every server on free loopback ports and the 10 Hz ticker, as the settings say. */
+  public static SimulatedSite start(List<RigSpec> specs, Settings settings) {
+    boolean antminerQuirks = settings.antminerQuirks();
+    double timeScale = settings.timeScale();
     if (specs.isEmpty()) {
       throw new IllegalArgumentException("a site needs at least one rig");
     }
@@ -135,10 +163,16 @@ public final class SimulatedSite implements AutoCloseable {
       ticker.scheduleAtFixedRate(
           () -> {
             long now = System.nanoTime();
-            double dt = Math.min(MAX_STEP_S, (now - last[0]) / 1e9);
+            // A stalled ticker (GC pause, suspended laptop) must not make the physics jump.
+            double dt = Math.min(MAX_STEP_S, (now - last[0]) / 1e9) * timeScale;
             last[0] = now;
             for (SimulatedRig rig : ordered) {
-              rig.advance(dt);
+              try {
+                rig.advance(dt);
+              } catch (RuntimeException e) {
+                // A failed step must not cancel the ticker: later ticks would never run.
+                log.error("simulation step failed for rig {}", rig.rigId(), e);
+              }
             }
           },
           TICK_MS,

@@ -13,10 +13,12 @@ import java.util.concurrent.CountDownLatch;
  * Runs a simulated site until interrupted and prints where each rig's sources are:
  *
  * <pre>
- * java io.flexrig.sim.SimulatorMain [--rigs N] [--quirks] PROFILE.yaml [PROFILE.yaml ...]
+ * java io.flexrig.sim.SimulatorMain [--rigs N] [--quirks] [--speed X] PROFILE.yaml [PROFILE.yaml ...]
  * </pre>
  *
- * N rigs per profile file (default 1), named {@code <profile-id>-01}, {@code -02}, ...
+ * N rigs per profile file (default 1), named {@code <profile-id>-01}, {@code -02}, ...; {@code
+ * --quirks} serves Antminer's malformed stats JSON; {@code --speed X} runs the physics X times
+ * faster than real time.
  */
 public final class SimulatorMain {
 
@@ -25,6 +27,7 @@ public final class SimulatorMain {
   public static void main(String[] args) throws Exception {
     int perProfile = 1;
     boolean quirks = false;
+    double speed = 1.0;
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -36,6 +39,13 @@ public final class SimulatorMain {
           perProfile = Integer.parseInt(args[++i]);
         }
         case "--quirks" -> quirks = true;
+        case "--speed" -> {
+          if (i + 1 >= args.length) {
+            usage("--speed needs a factor");
+            return;
+          }
+          speed = Double.parseDouble(args[++i]);
+        }
         case "-h", "--help" -> {
           usage(null);
           return;
@@ -64,7 +74,7 @@ public final class SimulatorMain {
       }
     }
 
-    SimulatedSite site = SimulatedSite.start(specs, quirks);
+    SimulatedSite site = SimulatedSite.start(specs, new SimulatedSite.Settings(quirks, speed));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -94,7 +104,7 @@ public final class SimulatorMain {
       System.err.println(problem);
     }
     System.err.println(
-        "usage: SimulatorMain [--rigs N] [--quirks] PROFILE.yaml [PROFILE.yaml ...]");
+        "usage: SimulatorMain [--rigs N] [--quirks] [--speed X] PROFILE.yaml [PROFILE.yaml ...]");
     if (problem != null) {
       System.exit(64);
     }

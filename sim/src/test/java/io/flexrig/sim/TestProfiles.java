@@ -27,7 +27,8 @@ public final class TestProfiles {
         "Bitmain",
         "Antminer S19j Pro 104T",
         RigKind.ASIC_MINER,
-        new Nameplate(3068, 104, 29.5, 0, 0, List.of("Bitmain Antminer S19j Pro 104T specifications")),
+        new Nameplate(
+            3068, 104, 29.5, 0, 0, List.of("Bitmain Antminer S19j Pro 104T specifications")),
         new PowerCurve(
             "TH/s",
             List.of(
@@ -54,7 +55,8 @@ public final class TestProfiles {
                 "dc_power",
                 "i2c:1/0x40/ina226",
                 Map.of("shunt_ohm", "0.0002", "current_lsb_a", "0.01", "psu_efficiency", "0.94"))),
-        List.of(new WorkloadSpec("mining", WorkloadKind.MINING, "cgminer://127.0.0.1:4028", List.of())),
+        List.of(
+            new WorkloadSpec("mining", WorkloadKind.MINING, "cgminer://127.0.0.1:4028", List.of())),
         List.of(
             new CurtailmentSpec(CurtailmentMethodKind.POWER_TARGET, 15, 1500, 3250),
             new CurtailmentSpec(CurtailmentMethodKind.SLEEP, 10, 25, 25),

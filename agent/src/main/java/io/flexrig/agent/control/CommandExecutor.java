@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * event. While held, a measured power above the setpoint makes the executor re-apply the knob (a
  * miner that rebooted forgets its target). Commands are idempotent by id.
  *
- * <p>Not thread-safe: call {@link #submit} and {@link #step} from one thread. The clock is
- * injected so tests drive time.
+ * <p>Call {@link #submit} and {@link #step} from one thread; {@link #mode} and {@link
+ * #powerTargetW} may be read from any thread. The clock is injected so tests drive time.
  */
 public final class CommandExecutor {
   private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
@@ -59,8 +59,8 @@ public final class CommandExecutor {
 
   private Active active;
   private Restore pendingRestore;
-  private RigMode mode = RigMode.RUNNING;
-  private double powerTargetW;
+  private volatile RigMode mode = RigMode.RUNNING;
+  private volatile double powerTargetW;
 
   /**
    * @param grace how long after the deadline a target may still be reached (ACHIEVED_LATE) before
@@ -154,11 +154,7 @@ public final class CommandExecutor {
     acks.put(c.commandId(), ack);
     if (active != null && !active.finished) {
       finish(
-          active,
-          CommandOutcome.SUPERSEDED,
-          Measurement.NONE,
-          now,
-          "replaced by " + c.commandId());
+          active, CommandOutcome.SUPERSEDED, Measurement.NONE, now, "replaced by " + c.commandId());
     }
     pendingRestore = null;
     active = new Active(c, targetW);
@@ -195,13 +191,14 @@ public final class CommandExecutor {
 
   /**
    * Advances the held command with the latest snapshot: applies its knob if not yet applied,
-   * verifies it against measured power, re-applies it if the rig drifted above it, and releases
-   * it at its expiry. Call after every submit and every snapshot.
+   * verifies it against measured power, re-applies it if the rig drifted above it, and releases it
+   * at its expiry. Call after every submit and every snapshot.
    */
   public void step(RigSnapshot snapshot) {
     Instant now = clock.instant();
     Measurement power = snapshot == null ? Measurement.NONE : snapshot.powerW();
-    if (active != null && isCurtailment(active.command.action())
+    if (active != null
+        && isCurtailment(active.command.action())
         && !now.isBefore(active.command.expiresAt())) {
       expire(active, power, now);
     }
@@ -283,7 +280,10 @@ public final class CommandExecutor {
         }
         case Wake w -> {
           knobs.wake();
-          mode = powerTargetW > 0 && powerTargetW < nameplateTargetW() ? RigMode.CURTAILED : RigMode.RUNNING;
+          mode =
+              powerTargetW > 0 && powerTargetW < nameplateTargetW()
+                  ? RigMode.CURTAILED
+                  : RigMode.RUNNING;
           a.knobDetail = "curtail wakeup";
         }
         case Release r -> {

@@ -46,6 +46,7 @@ public final class Sampler implements AutoCloseable {
   private final List<Schedule> schedules = new ArrayList<>();
   private final List<StreamingSource> streaming = new ArrayList<>();
   private final List<Consumer<RigSnapshot>> listeners = new CopyOnWriteArrayList<>();
+  private final List<SourceHealthListener> healthListeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService ticker;
   private ThreadPoolExecutor pollers;
   private volatile RigSnapshot lastSnapshot;
@@ -77,6 +78,20 @@ public final class Sampler implements AutoCloseable {
       throw new IllegalStateException("add sources before start()");
     }
     streaming.add(source);
+  }
+
+  /** Told when a polled source starts failing and when it answers again. */
+  public interface SourceHealthListener {
+    /** The source failed after answering (or failed its first poll); must not block. */
+    void sourceDown(String source, String reason);
+
+    /** The source answered again after failing; must not block. */
+    void sourceUp(String source);
+  }
+
+  /** Registers a listener for source failures and recoveries (transitions only). */
+  public void onSourceHealth(SourceHealthListener listener) {
+    healthListeners.add(listener);
   }
 
   /** Called on the sampler's tick thread with each new snapshot; must not block. */
@@ -197,6 +212,7 @@ public final class Sampler implements AutoCloseable {
     Future<?> inFlight;
     long inFlightSinceNanos;
     boolean timedOut;
+    volatile boolean down;
 
     Schedule(PolledSource source, Duration interval, Duration timeout) {
       if (interval.isZero() || interval.isNegative()) {
@@ -223,6 +239,7 @@ public final class Sampler implements AutoCloseable {
             inFlight.cancel(true);
             log.warn("source {} did not answer within {}", source.name(), timeout);
             degrade();
+            markDown("no answer within " + timeout);
           }
         } else {
           timedOut = false;
@@ -255,10 +272,28 @@ public final class Sampler implements AutoCloseable {
           names.add(r.name());
           latest.put(r.name(), r);
         }
+        if (down) {
+          down = false;
+          log.info("source {} answers again", source.name());
+          for (SourceHealthListener l : healthListeners) {
+            l.sourceUp(source.name());
+          }
+        }
       } catch (Exception e) {
         failures.incrementAndGet();
         log.debug("source {} failed: {}", source.name(), e.toString());
         degrade();
+        markDown(e.getMessage() == null ? e.toString() : e.getMessage());
+      }
+    }
+
+    void markDown(String reason) {
+      if (!down) {
+        down = true;
+        log.warn("source {} is down: {}", source.name(), reason);
+        for (SourceHealthListener l : healthListeners) {
+          l.sourceDown(source.name(), reason);
+        }
       }
     }
 

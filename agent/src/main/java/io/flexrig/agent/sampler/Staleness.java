@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * When an old reading stops being trusted: UNCERTAIN after {@code uncertainAfter}, BAD after
- * {@code badAfter}. A reading never gets better by ageing.
+ * When an old reading stops being trusted: UNCERTAIN after {@code uncertainAfter}, BAD after {@code
+ * badAfter}. A reading never gets better by ageing.
  */
 public record Staleness(Duration uncertainAfter, Duration badAfter) {
 

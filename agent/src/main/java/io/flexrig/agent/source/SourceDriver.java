@@ -12,9 +12,9 @@ public interface SourceDriver {
   String scheme();
 
   /**
-   * Opens a source for the sensor. Parses the address (failing with {@link
-   * InvalidAddressException} when it is malformed) and may connect; a peer that is down must not
-   * fail the open when the driver can retry later.
+   * Opens a source for the sensor. Parses the address (failing with {@link InvalidAddressException}
+   * when it is malformed) and may connect; a peer that is down must not fail the open when the
+   * driver can retry later.
    */
   Source open(SensorSpec sensor, SourceContext context) throws java.io.IOException;
 }

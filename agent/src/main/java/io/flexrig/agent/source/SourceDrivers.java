@@ -17,7 +17,8 @@ public final class SourceDrivers {
   /** Every {@link SourceDriver} registered in {@code META-INF/services}. */
   public static SourceDrivers load() {
     Map<String, SourceDriver> drivers = new TreeMap<>();
-    for (SourceDriver d : ServiceLoader.load(SourceDriver.class, SourceDriver.class.getClassLoader())) {
+    for (SourceDriver d :
+        ServiceLoader.load(SourceDriver.class, SourceDriver.class.getClassLoader())) {
       SourceDriver previous = drivers.putIfAbsent(d.scheme(), d);
       if (previous != null) {
         throw new IllegalStateException(

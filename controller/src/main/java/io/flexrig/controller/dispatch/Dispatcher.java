@@ -27,8 +27,7 @@ import java.util.Map;
  *       latency exceeds the time left to the deadline is skipped (once the deadline has passed
  *       every knob counts again: late is better than never). A rig that holds a power target but
  *       measures well above it is treated as not following it and goes straight to stage 2.
- *   <li>When the fleet cannot reach the target, the plan is best effort and reports the
- *       shortfall.
+ *   <li>When the fleet cannot reach the target, the plan is best effort and reports the shortfall.
  * </ol>
  *
  * <p>Pure: no I/O, no clock, no gRPC or JDBC types; the closed loop calls it again with fresh
@@ -99,7 +98,8 @@ public final class Dispatcher {
           rig.powerTarget().isPresent()
               && (deadlinePassed || rig.powerTarget().get().latencyS() <= secondsLeft);
       boolean sleepUsable =
-          rig.sleep().isPresent() && (deadlinePassed || rig.sleep().get().latencyS() <= secondsLeft);
+          rig.sleep().isPresent()
+              && (deadlinePassed || rig.sleep().get().latencyS() <= secondsLeft);
       if (!targetUsable && !sleepUsable) {
         skipped.add(
             new DispatchPlan.Skipped(

@@ -4,8 +4,8 @@ package io.flexrig.controller.events;
 public interface CommandSender {
 
   /**
-   * Queues the command on the rig's session; false when the rig has no live session or its
-   * outbound queue is full (the closed loop will try again).
+   * Queues the command on the rig's session; false when the rig has no live session or its outbound
+   * queue is full (the closed loop will try again).
    */
   boolean send(RigCommand command);
 }

@@ -109,6 +109,16 @@ public final class FleetState {
                 : accepted ? held.acknowledged(true) : null);
   }
 
+  /** The agent reported how a command ended; kept on the held command for status views. */
+  public void commandOutcome(String rigId, String commandId, String outcome) {
+    RigEntry entry = rigs.get(rigId);
+    if (entry != null) {
+      entry.command.updateAndGet(
+          held ->
+              held != null && held.commandId().equals(commandId) ? held.finished(outcome) : held);
+    }
+  }
+
   /** Clears the rig's held command if it serves the given event. */
   public void releaseCommand(String rigId, String eventId) {
     RigEntry entry = rigs.get(rigId);
@@ -158,6 +168,7 @@ public final class FleetState {
   public SiteLoad siteLoad(String siteId) {
     double measuredW = 0;
     double nameplateW = 0;
+    double staleLastKnownW = 0;
     int measured = 0;
     int stale = 0;
     int connected = 0;
@@ -177,10 +188,22 @@ public final class FleetState {
         measured++;
       } else {
         stale++;
+        Optional<RigSample> last = rig.latest().filter(RigSample::powerUsable);
+        if (last.isPresent()) {
+          staleLastKnownW += last.get().powerW();
+        }
       }
     }
     return new SiteLoad(
-        siteId, measuredW, measured, stale, connected, views.size(), curtailed, nameplateW);
+        siteId,
+        measuredW,
+        measured,
+        stale,
+        connected,
+        views.size(),
+        curtailed,
+        nameplateW,
+        staleLastKnownW);
   }
 
   private RigEntry entry(RigRegistration registration) {

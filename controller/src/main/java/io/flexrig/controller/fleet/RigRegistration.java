@@ -6,8 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the controller knows about a rig from its latest hello (or from the store after a
- * restart).
+ * What the controller knows about a rig from its latest hello (or from the store after a restart).
  */
 public record RigRegistration(
     String rigId,

@@ -11,6 +11,7 @@ package io.flexrig.controller.fleet;
  * @param rigsKnown rigs known to the controller
  * @param rigsCurtailed rigs holding a curtailment command or reporting curtailed, asleep or off
  * @param nameplateW sum of the rigs' nameplate power, in watts
+ * @param staleLastKnownW sum of the last usable power of the stale rigs, in watts
  */
 public record SiteLoad(
     String siteId,
@@ -20,4 +21,15 @@ public record SiteLoad(
     int rigsConnected,
     int rigsKnown,
     int rigsCurtailed,
-    double nameplateW) {}
+    double nameplateW,
+    double staleLastKnownW) {
+
+  /**
+   * The load to judge compliance by: fresh measurements plus the last known power of rigs that
+   * went quiet. A rig whose link or meter dies keeps drawing power; counting it as 0 W would let a
+   * dark site look compliant.
+   */
+  public double estimatedW() {
+    return measuredW + staleLastKnownW;
+  }
+}

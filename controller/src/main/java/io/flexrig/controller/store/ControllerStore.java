@@ -53,8 +53,20 @@ public final class ControllerStore implements EventJournal, AutoCloseable {
     this.writer = writer;
   }
 
-  /** Opens (creating if needed) the database file and brings its schema up to date. */
-  public static ControllerStore open(Path file) throws SQLException {
+  /**
+   * Opens (creating if needed) the database file and brings its schema up to date.
+   *
+   * @throws StoreException when the file cannot be opened or migrated
+   */
+  public static ControllerStore open(Path file) {
+    try {
+      return openOrThrow(file);
+    } catch (SQLException e) {
+      throw new StoreException("cannot open the database " + file, e);
+    }
+  }
+
+  private static ControllerStore openOrThrow(Path file) throws SQLException {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
@@ -426,7 +438,9 @@ public final class ControllerStore implements EventJournal, AutoCloseable {
   private static CurtailmentEvent event(ResultSet rs) throws SQLException {
     double reduce = rs.getDouble("reduce_by_kw");
     EventTarget target =
-        rs.wasNull() ? new EventTarget.Cap(rs.getDouble("cap_site_kw")) : new EventTarget.ReduceBy(reduce);
+        rs.wasNull()
+            ? new EventTarget.Cap(rs.getDouble("cap_site_kw"))
+            : new EventTarget.ReduceBy(reduce);
     return new CurtailmentEvent(
         rs.getString("event_id"),
         rs.getString("site_id"),
@@ -474,8 +488,7 @@ public final class ControllerStore implements EventJournal, AutoCloseable {
     }
   }
 
-  private static void setNullableString(PreparedStatement ps, int i, String v)
-      throws SQLException {
+  private static void setNullableString(PreparedStatement ps, int i, String v) throws SQLException {
     if (v == null || v.isEmpty()) {
       ps.setNull(i, Types.VARCHAR);
     } else {

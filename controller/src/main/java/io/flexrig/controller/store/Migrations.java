@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Applies the versioned SQL files under {@code db/migration} in order and records each version.
  *
  * <p>A stand-in until Flyway arrives: file names follow Flyway's {@code V<n>__<name>.sql}
- * convention, and each file is applied in one transaction. Statements are split at a semicolon
- * that ends a line, which is enough for plain DDL (no triggers).
+ * convention, and each file is applied in one transaction. Statements are split at a semicolon that
+ * ends a line, which is enough for plain DDL (no triggers).
  */
 public final class Migrations {
 

@@ -62,6 +62,11 @@ final class ProfileProblems {
     return cut < 0 ? "" : field.substring(0, cut);
   }
 
+  /** Whether the field was already reported (a whole number cannot carry NaN to say so). */
+  boolean reported(String field) {
+    return errors.stream().anyMatch(e -> e.field().equals(field));
+  }
+
   boolean isEmpty() {
     return errors.isEmpty();
   }

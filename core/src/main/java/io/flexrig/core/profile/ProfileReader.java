@@ -104,13 +104,7 @@ final class ProfileReader {
     // Which figures are required depends on the kind; an unknown kind makes them all optional.
     double hashrate = asic ? m.number("hashrate_ths") : m.number("hashrate_ths", 0);
     double efficiency = asic ? m.number("efficiency_j_per_th") : m.number("efficiency_j_per_th", 0);
-    int gpuCount;
-    if (gpu && !m.has("gpu_count")) {
-      m.number("gpu_count"); // records the missing field
-      gpuCount = 0;
-    } else {
-      gpuCount = m.integer("gpu_count", 0);
-    }
+    int gpuCount = gpu ? m.integer("gpu_count") : m.integer("gpu_count", 0);
     double gpuTdp = gpu ? m.number("gpu_tdp_w") : m.number("gpu_tdp_w", 0);
     List<String> references = new ArrayList<>();
     List<Node> refs = m.list("references");

@@ -104,7 +104,7 @@ final class ProfileRules {
       }
     }
     if (gpu) {
-      if (n.gpuCount() < 1) {
+      if (n.gpuCount() < 1 && !p.reported("nameplate.gpu_count")) {
         p.add("nameplate.gpu_count", "a GPU machine needs gpu_count >= 1");
       }
       positive("nameplate.gpu_tdp_w", n.gpuTdpW());

@@ -105,6 +105,11 @@ final class YamlMapping {
     return value == null ? absent : toNumber(value, field(key));
   }
 
+  /** A required whole number; 0 after recording the problem. */
+  int integer(String key) {
+    return required(key) == null ? 0 : integer(key, 0);
+  }
+
   int integer(String key, int absent) {
     Node value = values.get(key);
     if (value == null) {

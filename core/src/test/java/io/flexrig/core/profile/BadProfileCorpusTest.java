@@ -31,7 +31,8 @@ class BadProfileCorpusTest {
   static Stream<Path> badProfiles() throws IOException, URISyntaxException {
     Path dir =
         Path.of(
-            Objects.requireNonNull(BadProfileCorpusTest.class.getResource("/bad-profiles")).toURI());
+            Objects.requireNonNull(BadProfileCorpusTest.class.getResource("/bad-profiles"))
+                .toURI());
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList().stream();
     }

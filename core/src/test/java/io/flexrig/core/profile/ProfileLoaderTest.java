@@ -38,7 +38,10 @@ class ProfileLoaderTest {
     assertThat(p.sensor("dc_power").orElseThrow().options())
         .containsEntry("shunt_ohm", "0.0002")
         .containsEntry("psu_efficiency", "0.94");
-    assertThat(p.workloads()).singleElement().extracting(WorkloadSpec::kind).isEqualTo(WorkloadKind.MINING);
+    assertThat(p.workloads())
+        .singleElement()
+        .extracting(WorkloadSpec::kind)
+        .isEqualTo(WorkloadKind.MINING);
     assertThat(p.curtailment(CurtailmentMethodKind.SLEEP).orElseThrow().latencyS()).isEqualTo(10);
     assertThat(p.source()).endsWith("antminer-s19j-pro.yaml");
   }
@@ -83,10 +86,13 @@ class ProfileLoaderTest {
     List<ProfileError> errors = errorsOf("antminer-s19j-pro.yaml", yaml);
 
     assertThat(errors)
-        .extracting(ProfileError::field, ProfileError::message)
-        .anySatisfy(t -> assertThat(t.toList()).first().isEqualTo("curtailmnet"))
-        .anySatisfy(t -> assertThat(t.toList()).first().isEqualTo("curtailment"));
-    assertThat(errors.stream().filter(e -> e.field().equals("curtailmnet")).findFirst().orElseThrow().message())
+        .extracting(ProfileError::field)
+        .containsExactlyInAnyOrder("curtailmnet", "curtailment");
+    assertThat(errors)
+        .filteredOn(e -> e.field().equals("curtailmnet"))
+        .singleElement()
+        .extracting(ProfileError::message)
+        .asString()
         .contains("did you mean 'curtailment'?");
   }
 
@@ -154,7 +160,8 @@ class ProfileLoaderTest {
 
   @Test
   void syntaxErrorSaysWhereTheUnclosedConstructBegan() throws Exception {
-    String yaml = exemplar().replace("{ power_w: 2000, output: 78 }", "{ power_w: 2000, output: 78");
+    String yaml =
+        exemplar().replace("{ power_w: 2000, output: 78 }", "{ power_w: 2000, output: 78");
 
     ProfileError e = errorsOf("antminer-s19j-pro.yaml", yaml).getFirst();
 
@@ -182,7 +189,25 @@ class ProfileLoaderTest {
     assertThat(errorsOf("hgx-h100-8x.yaml", yaml))
         .extracting(ProfileError::field)
         .containsExactlyInAnyOrder(
-            "workloads[0].kind", "workloads[0].api", "curtailment[1].method", "curtailment[1].min_power_w");
+            "workloads[0].kind",
+            "workloads[0].api",
+            "curtailment[1].method",
+            "curtailment[1].min_power_w");
+  }
+
+  @Test
+  void gpuMachineMustCountItsGpus() throws Exception {
+    String yaml =
+        Files.readString(RepoProfiles.dir().resolve("hgx-h100-8x.yaml"))
+            .replace("  gpu_count: 8\n", "");
+
+    assertThat(errorsOf("hgx-h100-8x.yaml", yaml))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEqualTo("nameplate.gpu_count");
+              assertThat(e.message()).contains("required");
+            });
   }
 
   @Test
@@ -214,8 +239,10 @@ class ProfileLoaderTest {
 
   @Test
   void curveFarFromTheNameplateAtStockPowerIsSuspect() throws Exception {
-    String yaml = exemplar().replace("{ power_w: 3068, output: 104 }", "{ power_w: 3068, output: 90 }")
-        .replace("{ power_w: 2500, output: 92 }", "{ power_w: 2500, output: 85 }");
+    String yaml =
+        exemplar()
+            .replace("{ power_w: 3068, output: 104 }", "{ power_w: 3068, output: 90 }")
+            .replace("{ power_w: 2500, output: 92 }", "{ power_w: 2500, output: 85 }");
 
     assertThat(errorsOf("antminer-s19j-pro.yaml", yaml))
         .singleElement()

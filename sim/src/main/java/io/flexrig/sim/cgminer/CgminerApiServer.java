@@ -167,7 +167,7 @@ public final class CgminerApiServer implements AutoCloseable {
         if (buffer.size() > 0 && !startsJson(buffer)) {
           break;
         }
-        if (System.nanoTime() > deadline) {
+        if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
           break;
         }
         continue;

@@ -137,7 +137,7 @@ public final class CgminerFirmware {
     double difficulty = poolDifficulty();
     double minutes = Math.max(s.elapsedS(), 1) / 60;
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("Elapsed", (long) s.elapsedS());
+    m.put("Elapsed", elapsedSeconds(s));
     m.put("MHS av", mhs(averageThs(s)));
     m.put("MHS 5s", mhs(s.hashrate5sThs()));
     m.put("MHS 1m", mhs(s.hashrate1mThs()));
@@ -152,7 +152,7 @@ public final class CgminerFirmware {
     m.put("Discarded", (long) (s.elapsedS() * 2));
     m.put("Stale", 0);
     m.put("Get Failures", 0);
-    m.put("Local Work", (long) (s.totalTeraHashes() * 1e12 / 4_294_967_296.0 / 1e6));
+    m.put("Local Work", (long) (diff1Work(s) / 64));
     m.put("Remote Failures", 0);
     m.put("Network Blocks", (long) (s.elapsedS() / 600) + 1);
     m.put("Total MH", new ApiReply.Fixed(s.totalTeraHashes() * 1e6, 4));
@@ -192,7 +192,7 @@ public final class CgminerFirmware {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("STATS", 0);
     m.put("ID", "BTM_SOC0");
-    m.put("Elapsed", (long) s.elapsedS());
+    m.put("Elapsed", elapsedSeconds(s));
     m.put("Calls", 0);
     m.put("Wait", new ApiReply.Fixed(0, 6));
     m.put("Max", new ApiReply.Fixed(0, 6));
@@ -288,7 +288,7 @@ public final class CgminerFirmware {
       d.put(
           "Device Rejected%",
           new ApiReply.Fixed(percent(s.rejectedShares() * difficulty, diff1Work(s)), 4));
-      d.put("Device Elapsed", (long) s.elapsedS());
+      d.put("Device Elapsed", elapsedSeconds(s));
       devs.add(d);
     }
     return success(9, CHAINS + " ASC(s)").section("DEVS", devs);
@@ -408,6 +408,11 @@ public final class CgminerFirmware {
 
   private String minerId() {
     return String.format(Locale.ROOT, "%016x", (long) rig.rigId().hashCode() * 0x9E3779B97F4A7C15L);
+  }
+
+  // Whole seconds, robust to the rounding of summed 0.1 s ticks.
+  private static long elapsedSeconds(SimulatedRig.State s) {
+    return (long) (s.elapsedS() + 1e-6);
   }
 
   private static double poolDifficulty() {

@@ -75,7 +75,8 @@ public final class CgminerClient {
       }
     }
     if (reply.size() == 0) {
-      throw new CgminerProtocolException("miner closed the connection without replying to '" + command + "'");
+      throw new CgminerProtocolException(
+          "miner closed the connection without replying to '" + command + "'");
     }
     return reply.toString(StandardCharsets.UTF_8);
   }

@@ -7,8 +7,8 @@ import io.flexrig.core.profile.SensorSpec;
 import java.time.Duration;
 
 /**
- * Driver for {@code cgminer:} addresses. Options: {@code connect_timeout_ms} (default 1000),
- * {@code read_timeout_ms} (default 2000).
+ * Driver for {@code cgminer:} addresses. Options: {@code connect_timeout_ms} (default 1000), {@code
+ * read_timeout_ms} (default 2000).
  */
 public final class CgminerDriver implements SourceDriver {
 

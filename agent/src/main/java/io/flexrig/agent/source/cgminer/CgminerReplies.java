@@ -64,7 +64,9 @@ public final class CgminerReplies {
     String code;
     int number = 0;
     String message = "";
-    if (status instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof Map<?, ?> s) {
+    if (status instanceof List<?> list
+        && !list.isEmpty()
+        && list.getFirst() instanceof Map<?, ?> s) {
       code = String.valueOf(s.get("STATUS"));
       number = (int) numberOr(s.get("Code"), 0);
       message = s.get("Msg") == null ? "" : String.valueOf(s.get("Msg"));

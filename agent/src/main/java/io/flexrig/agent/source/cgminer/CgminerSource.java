@@ -60,7 +60,10 @@ public final class CgminerSource implements PolledSource {
         out.addAll(CgminerReplies.power(power, at));
       } catch (CgminerCommandException e) {
         powerSupported = false;
-        log.info("miner {} has no 'power' command ({}); not asking again", client.address(), e.minerMessage());
+        log.info(
+            "miner {} has no 'power' command ({}); not asking again",
+            client.address(),
+            e.minerMessage());
       } catch (CgminerProtocolException e) {
         out.add(Reading.bad(CgminerReplies.POWER, "W", at));
       }

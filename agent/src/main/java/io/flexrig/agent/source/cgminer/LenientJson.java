@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * A small JSON reader that accepts what cgminer-family firmwares really send: trailing NUL bytes,
- * {@code }{} with the comma missing between objects (Antminer {@code stats}), trailing commas,
- * bare {@code inf}/{@code -inf}/{@code nan}, and control characters inside strings. Objects become
+ * {@code }{} with the comma missing between objects (Antminer {@code stats}), trailing commas, bare
+ * {@code inf}/{@code -inf}/{@code nan}, and control characters inside strings. Objects become
  * {@link LinkedHashMap}s, arrays {@link ArrayList}s, numbers {@link Double}s. A reply that ends
  * before the value does is rejected with the offset where it was cut.
  */

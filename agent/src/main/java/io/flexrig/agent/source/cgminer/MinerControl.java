@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * The miner's power knobs over its cgminer-family API: {@code powertarget} (watts), {@code
- * curtail sleep} and {@code curtail wakeup}. A refusal by the firmware fails with {@link
+ * The miner's power knobs over its cgminer-family API: {@code powertarget} (watts), {@code curtail
+ * sleep} and {@code curtail wakeup}. A refusal by the firmware fails with {@link
  * CgminerCommandException}.
  */
 public final class MinerControl implements WorkloadKnobs {
@@ -19,7 +19,8 @@ public final class MinerControl implements WorkloadKnobs {
   @Override
   public void setPowerTarget(double watts) throws IOException {
     if (!Double.isFinite(watts) || watts <= 0) {
-      throw new IllegalArgumentException("power target must be a positive number of watts: " + watts);
+      throw new IllegalArgumentException(
+          "power target must be a positive number of watts: " + watts);
     }
     String parameter = String.format(Locale.ROOT, "%d", Math.round(watts));
     CgminerReplies.parse("powertarget", client.send("powertarget", parameter));

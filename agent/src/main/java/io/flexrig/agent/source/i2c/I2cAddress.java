@@ -27,7 +27,8 @@ public record I2cAddress(int bus, int device, String chip) {
     }
     String[] parts = a.rest().split("/", -1);
     if (parts.length != 3) {
-      throw new InvalidAddressException(address, "expected i2c:<bus>/<device>/<chip>, e.g. i2c:1/0x40/ina226");
+      throw new InvalidAddressException(
+          address, "expected i2c:<bus>/<device>/<chip>, e.g. i2c:1/0x40/ina226");
     }
     int bus;
     try {

@@ -34,13 +34,17 @@ public final class I2cDriver implements SourceDriver {
             .orElseThrow(
                 () ->
                     new IllegalStateException(
-                        "sensor '" + sensor.role() + "' needs I2C but the agent has no Pi4J context"));
+                        "sensor '"
+                            + sensor.role()
+                            + "' needs I2C but the agent has no Pi4J context"));
     Ina226 chip =
-        new Ina226(doubleOption(sensor, "shunt_ohm", null), doubleOption(sensor, "current_lsb_a", null));
+        new Ina226(
+            doubleOption(sensor, "shunt_ohm", null), doubleOption(sensor, "current_lsb_a", null));
     double efficiency = doubleOption(sensor, "psu_efficiency", 1.0);
     Lock busLock =
         context.shared("i2c.bus." + address.bus(), Lock.class, () -> new ReentrantLock(true));
-    return new Ina226Source(sensor.role(), address, chip, efficiency, pi4j, busLock, context.clock());
+    return new Ina226Source(
+        sensor.role(), address, chip, efficiency, pi4j, busLock, context.clock());
   }
 
   private static double doubleOption(SensorSpec sensor, String key, Double fallback) {
@@ -48,7 +52,13 @@ public final class I2cDriver implements SourceDriver {
     if (v == null) {
       if (fallback == null) {
         throw new IllegalArgumentException(
-            "sensor '" + sensor.role() + "' (" + sensor.address() + "): option " + key + " is required");
+            "sensor '"
+                + sensor.role()
+                + "' ("
+                + sensor.address()
+                + "): option "
+                + key
+                + " is required");
       }
       return fallback;
     }

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An INA226 on the DC side of the rig's PSU, read through Pi4J. Writes the calibration register
- * at open; each sample reads bus voltage, current and power as one transaction on the bus lock.
+ * An INA226 on the DC side of the rig's PSU, read through Pi4J. Writes the calibration register at
+ * open; each sample reads bus voltage, current and power as one transaction on the bus lock.
  *
  * <p>Readings: {@code <role>} the estimated wall (AC input) power, DC power divided by the PSU
  * efficiency; {@code <role>.dc} the DC power; {@code <role>.bus_voltage}; {@code <role>.current}.
@@ -143,7 +143,12 @@ public final class Ina226Source implements PolledSource {
     int n = i2c.readRegister(register, word, 0, 2);
     if (n != 2) {
       throw new IOException(
-          "short read of register 0x" + Integer.toHexString(register) + " at " + address + ": " + n);
+          "short read of register 0x"
+              + Integer.toHexString(register)
+              + " at "
+              + address
+              + ": "
+              + n);
     }
     return Ina226.word(word[0], word[1]);
   }

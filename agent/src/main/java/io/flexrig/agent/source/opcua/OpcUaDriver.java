@@ -30,7 +30,9 @@ public final class OpcUaDriver implements SourceDriver {
         context
             .opcUaEndpointUrl()
             .orElseThrow(
-                () -> new IllegalStateException("OPC UA sensors need an opcua endpoint URL in the agent config"));
+                () ->
+                    new IllegalStateException(
+                        "OPC UA sensors need an opcua endpoint URL in the agent config"));
     return context.shared(
         "opcua." + url,
         OpcUaSession.class,

@@ -4,9 +4,9 @@ import io.flexrig.agent.source.InvalidAddressException;
 import io.flexrig.agent.source.SourceAddress;
 
 /**
- * A node on the rig's OPC UA server: {@code opcua:nsu=<namespace uri>;s=<id>} (preferred: the
- * index of a namespace may change when the server restarts) or {@code opcua:ns=<index>;s=<id>};
- * numeric ids use {@code i=}. Without {@code ns}/{@code nsu} the namespace is 0.
+ * A node on the rig's OPC UA server: {@code opcua:nsu=<namespace uri>;s=<id>} (preferred: the index
+ * of a namespace may change when the server restarts) or {@code opcua:ns=<index>;s=<id>}; numeric
+ * ids use {@code i=}. Without {@code ns}/{@code nsu} the namespace is 0.
  *
  * @param namespaceUri the namespace URI, or null when given by index
  * @param namespaceIndex the namespace index, or -1 when given by URI
@@ -41,7 +41,8 @@ public record OpcUaNodeAddress(
         try {
           index = Integer.parseInt(ns.substring(3));
         } catch (NumberFormatException e) {
-          throw new InvalidAddressException(address, "namespace index '" + ns.substring(3) + "' is not a number");
+          throw new InvalidAddressException(
+              address, "namespace index '" + ns.substring(3) + "' is not a number");
         }
         if (index < 0 || index > 65535) {
           throw new InvalidAddressException(address, "namespace index out of range 0-65535");
@@ -67,7 +68,8 @@ public record OpcUaNodeAddress(
           throw new NumberFormatException();
         }
       } catch (NumberFormatException e) {
-        throw new InvalidAddressException(address, "numeric identifier '" + id + "' is not a UInt32");
+        throw new InvalidAddressException(
+            address, "numeric identifier '" + id + "' is not a UInt32");
       }
     }
     return new OpcUaNodeAddress(uri, index, numeric, id);

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * One OPC UA client per endpoint, shared by every OPC UA source of a rig, with one subscription
  * holding a monitored item per node. Connecting is retried in the background, so a meter that is
  * down at start does not stop the agent. A subscription only reports changes, so each keep-alive
- * re-confirms the last values with a fresh timestamp: a value goes stale only when the server
- * stops talking.
+ * re-confirms the last values with a fresh timestamp: a value goes stale only when the server stops
+ * talking.
  */
 public final class OpcUaSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OpcUaSession.class);
@@ -146,6 +146,14 @@ public final class OpcUaSession implements AutoCloseable {
         new OpcUaSubscription.SubscriptionListener() {
           @Override
           public void onKeepAliveReceived(OpcUaSubscription sub) {
+            confirmAll();
+          }
+
+          // Called before the items' own listeners: nodes that did not change in this publish are
+          // confirmed, the changed ones are then overwritten with their new values.
+          @Override
+          public void onDataReceived(
+              OpcUaSubscription sub, List<OpcUaMonitoredItem> items, List<DataValue> values) {
             confirmAll();
           }
 

@@ -1,0 +1,171 @@
+package io.flexrig.agent;
+
+import com.pi4j.context.Context;
+import io.flexrig.core.profile.HardwareProfile;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Everything one rig's agent needs.
+ *
+ * @param rigId the rig's id, unique within the controller
+ * @param siteId the site the rig draws power from
+ * @param profile the rig model's hardware profile
+ * @param controllerTarget {@code host:port} of the controller's FleetService
+ * @param plaintext no TLS to the controller (mTLS comes later; must be true for now)
+ * @param opcUaEndpointUrl the site's OPC UA server (meter, PDU), or null when the rig has none
+ * @param sensorAddressOverrides addresses replacing the profile's, by sensor role (e.g. this rig's
+ *     outlet on the PDU, its miner's IP)
+ * @param telemetryInterval how often a sample is taken and sent
+ * @param i2cProviderId Pi4J I2C provider: {@code linuxfs-i2c} on a board, {@code flexrig-sim-i2c}
+ *     with the simulator
+ * @param pi4j supplies the Pi4J context for I2C sensors (called once, when the first is opened; the
+ *     agent shuts that context down when it closes); null when the rig has no I2C sensors
+ * @param clock the agent's clock
+ * @param outboxCapacity most unacknowledged samples kept in memory
+ * @param maxReconnectBackoff longest wait between reconnects to the controller
+ * @param commandGrace how long after a command's deadline the target may still be reached
+ */
+public record AgentConfig(
+    String rigId,
+    String siteId,
+    HardwareProfile profile,
+    String controllerTarget,
+    boolean plaintext,
+    String opcUaEndpointUrl,
+    Map<String, String> sensorAddressOverrides,
+    Duration telemetryInterval,
+    String i2cProviderId,
+    Supplier<Context> pi4j,
+    Clock clock,
+    int outboxCapacity,
+    Duration maxReconnectBackoff,
+    Duration commandGrace) {
+
+  public AgentConfig {
+    requireText(rigId, "rig_id");
+    requireText(siteId, "site_id");
+    Objects.requireNonNull(profile, "profile");
+    requireText(controllerTarget, "controller");
+    sensorAddressOverrides = Map.copyOf(sensorAddressOverrides);
+    Objects.requireNonNull(telemetryInterval, "telemetryInterval");
+    if (telemetryInterval.isZero() || telemetryInterval.isNegative()) {
+      throw new IllegalArgumentException(
+          "telemetry interval must be positive: " + telemetryInterval);
+    }
+    if (outboxCapacity < 1) {
+      throw new IllegalArgumentException("outbox capacity must be positive: " + outboxCapacity);
+    }
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(maxReconnectBackoff, "maxReconnectBackoff");
+    Objects.requireNonNull(commandGrace, "commandGrace");
+  }
+
+  private static void requireText(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + " is required");
+    }
+  }
+
+  /** A config with the defaults: 1 s telemetry, linuxfs I2C, 1 h of samples in memory. */
+  public static Builder builder(
+      String rigId, String siteId, HardwareProfile profile, String controllerTarget) {
+    return new Builder(rigId, siteId, profile, controllerTarget);
+  }
+
+  /** Builds an {@link AgentConfig} with defaults for what is not set. */
+  public static final class Builder {
+    private final String rigId;
+    private final String siteId;
+    private final HardwareProfile profile;
+    private final String controllerTarget;
+    private boolean plaintext = true;
+    private String opcUaEndpointUrl;
+    private Map<String, String> overrides = Map.of();
+    private Duration telemetryInterval = Duration.ofSeconds(1);
+    private String i2cProviderId = "linuxfs-i2c";
+    private Supplier<Context> pi4j;
+    private Clock clock = Clock.systemUTC();
+    private int outboxCapacity = 3600;
+    private Duration maxReconnectBackoff = Duration.ofSeconds(30);
+    private Duration commandGrace = Duration.ofSeconds(30);
+
+    private Builder(String rigId, String siteId, HardwareProfile profile, String controllerTarget) {
+      this.rigId = rigId;
+      this.siteId = siteId;
+      this.profile = profile;
+      this.controllerTarget = controllerTarget;
+    }
+
+    public Builder plaintext(boolean v) {
+      plaintext = v;
+      return this;
+    }
+
+    public Builder opcUaEndpointUrl(String v) {
+      opcUaEndpointUrl = v;
+      return this;
+    }
+
+    public Builder sensorAddressOverrides(Map<String, String> v) {
+      overrides = v;
+      return this;
+    }
+
+    public Builder telemetryInterval(Duration v) {
+      telemetryInterval = v;
+      return this;
+    }
+
+    public Builder i2cProviderId(String v) {
+      i2cProviderId = v;
+      return this;
+    }
+
+    public Builder pi4j(Supplier<Context> v) {
+      pi4j = v;
+      return this;
+    }
+
+    public Builder clock(Clock v) {
+      clock = v;
+      return this;
+    }
+
+    public Builder outboxCapacity(int v) {
+      outboxCapacity = v;
+      return this;
+    }
+
+    public Builder maxReconnectBackoff(Duration v) {
+      maxReconnectBackoff = v;
+      return this;
+    }
+
+    public Builder commandGrace(Duration v) {
+      commandGrace = v;
+      return this;
+    }
+
+    public AgentConfig build() {
+      return new AgentConfig(
+          rigId,
+          siteId,
+          profile,
+          controllerTarget,
+          plaintext,
+          opcUaEndpointUrl,
+          overrides,
+          telemetryInterval,
+          i2cProviderId,
+          pi4j,
+          clock,
+          outboxCapacity,
+          maxReconnectBackoff,
+          commandGrace);
+    }
+  }
+}

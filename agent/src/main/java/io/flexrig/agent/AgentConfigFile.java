@@ -1,0 +1,159 @@
+package io.flexrig.agent;
+
+import com.pi4j.Pi4J;
+import io.flexrig.core.profile.HardwareProfile;
+import io.flexrig.core.profile.ProfileException;
+import io.flexrig.core.profile.ProfileLoader;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Reads {@code agent.yaml} (see {@code src/main/dist/agent.yaml}) into an {@link AgentConfig}.
+ * Errors name the file and the field. A relative profile path is resolved against the config file's
+ * directory.
+ */
+public final class AgentConfigFile {
+  private static final Set<String> FIELDS =
+      Set.of(
+          "rig_id",
+          "site_id",
+          "profile",
+          "controller",
+          "plaintext",
+          "opcua_endpoint",
+          "telemetry_interval_ms",
+          "i2c_provider",
+          "sensors",
+          "outbox_capacity",
+          "max_reconnect_backoff_ms",
+          "command_grace_s");
+
+  private AgentConfigFile() {}
+
+  /** Thrown when the file is unreadable or invalid; the message names file and field. */
+  public static final class InvalidConfigException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InvalidConfigException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  public static AgentConfig load(Path file) throws InvalidConfigException {
+    Object root;
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      root = new Load(LoadSettings.builder().setLabel(file.toString()).build()).loadFromReader(r);
+    } catch (IOException e) {
+      throw new InvalidConfigException(file + ": cannot read: " + e.getMessage(), e);
+    } catch (YamlEngineException e) {
+      throw new InvalidConfigException(file + ": not valid YAML: " + e.getMessage(), e);
+    }
+    if (!(root instanceof Map<?, ?> map)) {
+      throw new InvalidConfigException(file + ": expected a mapping of settings", null);
+    }
+    Fields f = new Fields(file, map);
+    for (Object key : map.keySet()) {
+      if (!FIELDS.contains(String.valueOf(key))) {
+        throw f.error(String.valueOf(key), "unknown setting (known: " + FIELDS + ")");
+      }
+    }
+    Path profilePath = file.toAbsolutePath().getParent().resolve(f.text("profile", null));
+    HardwareProfile profile;
+    try {
+      profile = ProfileLoader.load(profilePath);
+    } catch (ProfileException e) {
+      throw new InvalidConfigException(file + ": profile: " + e.getMessage(), e);
+    }
+    String provider = f.text("i2c_provider", "linuxfs-i2c");
+    boolean hasI2c =
+        profile.sensors().stream().anyMatch(s -> s.address().startsWith("i2c:"))
+            || f.sensors().values().stream().anyMatch(a -> a.startsWith("i2c:"));
+    try {
+      return AgentConfig.builder(
+              f.text("rig_id", null), f.text("site_id", null), profile, f.text("controller", null))
+          .plaintext(f.bool("plaintext", true))
+          .opcUaEndpointUrl(f.text("opcua_endpoint", ""))
+          .telemetryInterval(Duration.ofMillis(f.number("telemetry_interval_ms", 1000)))
+          .i2cProviderId(provider)
+          .pi4j(hasI2c ? Pi4J::newAutoContext : null)
+          .sensorAddressOverrides(f.sensors())
+          .outboxCapacity((int) f.number("outbox_capacity", 3600))
+          .maxReconnectBackoff(Duration.ofMillis(f.number("max_reconnect_backoff_ms", 30_000)))
+          .commandGrace(Duration.ofSeconds(f.number("command_grace_s", 30)))
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private record Fields(Path file, Map<?, ?> map) {
+    InvalidConfigException error(String field, String message) {
+      return new InvalidConfigException(file + ": " + field + ": " + message, null);
+    }
+
+    String text(String field, String fallback) throws InvalidConfigException {
+      Object v = map.get(field);
+      if (v == null) {
+        if (fallback == null) {
+          throw error(field, "required");
+        }
+        return fallback.isEmpty() ? null : fallback;
+      }
+      if (v instanceof Map || v instanceof List) {
+        throw error(field, "expected a single value");
+      }
+      return String.valueOf(v);
+    }
+
+    long number(String field, long fallback) throws InvalidConfigException {
+      Object v = map.get(field);
+      if (v == null) {
+        return fallback;
+      }
+      if (v instanceof Number n && n.doubleValue() == n.longValue() && n.longValue() > 0) {
+        return n.longValue();
+      }
+      throw error(field, "expected a positive whole number, got '" + v + "'");
+    }
+
+    boolean bool(String field, boolean fallback) throws InvalidConfigException {
+      Object v = map.get(field);
+      if (v == null) {
+        return fallback;
+      }
+      if (v instanceof Boolean b) {
+        return b;
+      }
+      throw error(field, "expected true or false, got '" + v + "'");
+    }
+
+    Map<String, String> sensors() throws InvalidConfigException {
+      Object v = map.get("sensors");
+      if (v == null) {
+        return Map.of();
+      }
+      if (!(v instanceof Map<?, ?> m)) {
+        throw error("sensors", "expected a mapping of role: address");
+      }
+      Map<String, String> out = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (!(e.getValue() instanceof String address)) {
+          throw error("sensors." + e.getKey(), "expected an address string");
+        }
+        out.put(String.valueOf(e.getKey()), address);
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,352 @@
+package io.flexrig.agent;
+
+import com.pi4j.context.Context;
+import io.flexrig.agent.control.CommandAck;
+import io.flexrig.agent.control.CommandExecutor;
+import io.flexrig.agent.control.CommandJournal;
+import io.flexrig.agent.control.WorkloadKnobs;
+import io.flexrig.agent.sampler.RigSnapshot;
+import io.flexrig.agent.sampler.Sampler;
+import io.flexrig.agent.source.InvalidAddressException;
+import io.flexrig.agent.source.PolledSource;
+import io.flexrig.agent.source.Source;
+import io.flexrig.agent.source.SourceAddress;
+import io.flexrig.agent.source.SourceContext;
+import io.flexrig.agent.source.SourceDrivers;
+import io.flexrig.agent.source.StreamingSource;
+import io.flexrig.agent.source.cgminer.CgminerDriver;
+import io.flexrig.agent.source.cgminer.MinerControl;
+import io.flexrig.agent.source.i2c.Pi4jI2c;
+import io.flexrig.agent.uplink.FleetMessages;
+import io.flexrig.agent.uplink.FleetUplink;
+import io.flexrig.agent.uplink.MemoryOutbox;
+import io.flexrig.agent.uplink.TelemetryOutbox;
+import io.flexrig.agent.uplink.UplinkSettings;
+import io.flexrig.core.profile.SensorSpec;
+import io.flexrig.proto.v1.AgentHello;
+import io.flexrig.proto.v1.Alarm;
+import io.flexrig.proto.v1.AlarmSeverity;
+import io.flexrig.proto.v1.Command;
+import io.flexrig.proto.v1.RigIdentity;
+import io.flexrig.proto.v1.TelemetrySample;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One rig's agent: opens the sources its hardware profile names, samples them into snapshots,
+ * executes the controller's commands and keeps the session with the controller. Lifecycle:
+ * construct (validates), {@link #start()} (connections are retried, a missing sensor only degrades
+ * the rig), {@link #close()}.
+ */
+public final class RigAgent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RigAgent.class);
+  public static final String VERSION = "0.1.0";
+  private static final int CONTROL_QUEUE = 256;
+
+  private final AgentConfig config;
+  private final Instant startedAt;
+  private final SourceContext sources;
+  private final Sampler sampler;
+  private final TelemetryOutbox outbox;
+  private final ExecutorService control;
+  private final CommandExecutor executor;
+  private final FleetUplink uplink;
+  private final List<String> degraded = new ArrayList<>();
+  private final Supplier<Context> pi4j;
+  private volatile boolean started;
+
+  public RigAgent(AgentConfig config) {
+    this.config = config;
+    this.startedAt = config.clock().instant();
+    SourceContext.Builder context =
+        SourceContext.builder()
+            .clock(config.clock())
+            .opcUaEndpointUrl(config.opcUaEndpointUrl())
+            .samplingInterval(config.telemetryInterval());
+    if (config.pi4j() != null) {
+      Supplier<Context> pi4j = memoize(config.pi4j());
+      this.pi4j = pi4j;
+      context.service(Pi4jI2c.class, () -> new Pi4jI2c(pi4j.get(), config.i2cProviderId()));
+    } else {
+      this.pi4j = null;
+    }
+    this.sources = context.build();
+    this.sampler = new Sampler(config.clock(), config.telemetryInterval());
+    this.outbox = new MemoryOutbox(config.outboxCapacity(), 0);
+    this.control =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(CONTROL_QUEUE),
+            r -> {
+              Thread t = new Thread(r, "control-" + config.rigId());
+              t.setDaemon(true);
+              return t;
+            });
+    this.uplink =
+        new FleetUplink(
+            UplinkSettings.plaintext(config.controllerTarget())
+                .withBackoff(
+                    Duration.ofMillis(Math.min(250, config.maxReconnectBackoff().toMillis())),
+                    config.maxReconnectBackoff()),
+            outbox,
+            this::hello,
+            this::onCommand);
+    this.executor =
+        new CommandExecutor(
+            config.clock(),
+            config.profile(),
+            knobs(),
+            CommandJournal.NONE,
+            result -> uplink.send(FleetMessages.result(result)),
+            config.commandGrace());
+  }
+
+  /** Opens the sources and starts sampling and the controller session. */
+  public synchronized void start() {
+    if (started) {
+      return;
+    }
+    started = true;
+    SourceDrivers drivers = SourceDrivers.load();
+    for (SensorSpec sensor : sensors()) {
+      try {
+        Source s = drivers.open(sensor, sources);
+        switch (s) {
+          case PolledSource p -> sampler.addPolled(p, interval(sensor), timeout(sensor));
+          case StreamingSource st -> sampler.addStreaming(st);
+        }
+      } catch (InvalidAddressException e) {
+        throw e; // a configuration error: fail fast
+      } catch (IOException | RuntimeException e) {
+        degraded.add(sensor.role());
+        log.warn(
+            "sensor '{}' ({}) unavailable: {}", sensor.role(), sensor.address(), e.getMessage());
+      }
+    }
+    sampler.onSnapshot(this::onSnapshot);
+    sampler.onSourceHealth(
+        new Sampler.SourceHealthListener() {
+          @Override
+          public void sourceDown(String source, String reason) {
+            alarm(AlarmSeverity.ALARM_SEVERITY_WARNING, "SOURCE_DOWN", source + ": " + reason);
+          }
+
+          @Override
+          public void sourceUp(String source) {
+            alarm(AlarmSeverity.ALARM_SEVERITY_INFO, "SOURCE_UP", source + " answers again");
+          }
+        });
+    for (String role : degraded) {
+      alarm(
+          AlarmSeverity.ALARM_SEVERITY_WARNING,
+          "SOURCE_DOWN",
+          role + ": could not be opened at start");
+    }
+    sampler.start();
+    uplink.start();
+    log.info(
+        "agent for rig {} ({}) started; controller {}",
+        config.rigId(),
+        config.profile().id(),
+        config.controllerTarget());
+  }
+
+  /** The latest snapshot of the rig (assembled now if none was published yet). */
+  public RigSnapshot latestSnapshot() {
+    RigSnapshot s = sampler.lastSnapshot();
+    return s != null ? s : sampler.snapshot();
+  }
+
+  /** Roles of sensors that could not be opened at start. */
+  public List<String> degradedSensors() {
+    return List.copyOf(degraded);
+  }
+
+  /** True while the controller has accepted this rig's session. */
+  public boolean connected() {
+    return uplink.connected();
+  }
+
+  public Sampler sampler() {
+    return sampler;
+  }
+
+  public TelemetryOutbox outbox() {
+    return outbox;
+  }
+
+  public CommandExecutor executor() {
+    return executor;
+  }
+
+  private void onSnapshot(RigSnapshot snapshot) {
+    TelemetrySample unnumbered =
+        FleetMessages.sample(snapshot, executor.mode(), executor.powerTargetW());
+    outbox.append(unnumbered);
+    uplink.samplesAvailable();
+    submitControl(() -> executor.step(snapshot));
+  }
+
+  private void onCommand(Command command) {
+    submitControl(
+        () -> {
+          CommandAck ack = executor.submit(FleetMessages.command(command));
+          uplink.send(FleetMessages.ack(ack));
+          if (ack.clamped()) {
+            alarm(
+                AlarmSeverity.ALARM_SEVERITY_INFO,
+                "CLAMPED",
+                "command " + ack.commandId() + " " + ack.reason());
+          }
+          if (ack.accepted()) {
+            executor.step(latestSnapshot());
+          }
+        });
+  }
+
+  private void submitControl(Runnable task) {
+    try {
+      control.execute(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              log.error("control task failed", e);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.warn("control queue full or closed; task dropped");
+    }
+  }
+
+  private void alarm(AlarmSeverity severity, String code, String message) {
+    uplink.send(
+        Alarm.newBuilder()
+            .setAlarmId(UUID.randomUUID().toString())
+            .setSeverity(severity)
+            .setCode(code)
+            .setMessage(message)
+            .setRaisedAt(FleetMessages.timestamp(config.clock().instant()))
+            .build());
+  }
+
+  private AgentHello hello() {
+    return AgentHello.newBuilder()
+        .setRig(
+            RigIdentity.newBuilder()
+                .setRigId(config.rigId())
+                .setSiteId(config.siteId())
+                .setHardwareProfileId(config.profile().id()))
+        .setAgentVersion(VERSION)
+        .addAllCapabilities(FleetMessages.capabilities(config.profile()))
+        .setNameplate(FleetMessages.nameplate(config.profile()))
+        .setAgentStartedAt(FleetMessages.timestamp(startedAt))
+        .build();
+  }
+
+  /** The profile's sensors with this rig's address overrides applied. */
+  List<SensorSpec> sensors() {
+    List<SensorSpec> out = new ArrayList<>();
+    for (SensorSpec s : config.profile().sensors()) {
+      String override = config.sensorAddressOverrides().get(s.role());
+      out.add(override == null ? s : new SensorSpec(s.role(), override, s.options()));
+    }
+    return out;
+  }
+
+  private WorkloadKnobs knobs() {
+    Optional<SensorSpec> api =
+        sensors().stream()
+            .filter(s -> SourceAddress.parse(s.address()).scheme().equals("cgminer"))
+            .findFirst();
+    if (api.isPresent()) {
+      return new MinerControl(CgminerDriver.client(api.get()));
+    }
+    return new WorkloadKnobs() {
+      @Override
+      public void setPowerTarget(double watts) throws IOException {
+        throw new IOException("rig has no workload API to set a power target");
+      }
+
+      @Override
+      public void sleep() throws IOException {
+        throw new IOException("rig has no workload API to sleep");
+      }
+
+      @Override
+      public void wake() throws IOException {
+        throw new IOException("rig has no workload API to wake");
+      }
+    };
+  }
+
+  private Duration interval(SensorSpec sensor) {
+    String v = sensor.options().get("interval_ms");
+    return v == null ? config.telemetryInterval() : Duration.ofMillis(Long.parseLong(v.strip()));
+  }
+
+  private Duration timeout(SensorSpec sensor) {
+    String v = sensor.options().get("timeout_ms");
+    return v == null ? Duration.ofSeconds(8) : Duration.ofMillis(Long.parseLong(v.strip()));
+  }
+
+  private static Memo<Context> memoize(Supplier<Context> s) {
+    return new Memo<>(s);
+  }
+
+  /** Calls its supplier at most once; remembers whether it did. */
+  private static final class Memo<T> implements Supplier<T> {
+    private final Supplier<T> supplier;
+    private T value;
+
+    Memo(Supplier<T> supplier) {
+      this.supplier = supplier;
+    }
+
+    @Override
+    public synchronized T get() {
+      if (value == null) {
+        value = supplier.get();
+      }
+      return value;
+    }
+
+    synchronized T ifCreated() {
+      return value;
+    }
+  }
+
+  @Override
+  public void close() {
+    uplink.close();
+    sampler.close();
+    control.shutdownNow();
+    sources.close();
+    if (pi4j instanceof Memo<Context> memo && memo.ifCreated() != null) {
+      Context context = memo.ifCreated();
+      if (!context.isShutdown()) {
+        try {
+          context.shutdown();
+        } catch (RuntimeException e) {
+          log.warn("shutting Pi4J down failed: {}", e.toString());
+        }
+      }
+    }
+    log.info("agent for rig {} stopped", config.rigId());
+  }
+}

@@ -1,0 +1,310 @@
+package io.flexrig.agent.uplink;
+
+import io.flexrig.proto.v1.AgentHello;
+import io.flexrig.proto.v1.AgentMessage;
+import io.flexrig.proto.v1.Alarm;
+import io.flexrig.proto.v1.Command;
+import io.flexrig.proto.v1.ControllerMessage;
+import io.flexrig.proto.v1.FleetServiceGrpc;
+import io.flexrig.proto.v1.TelemetryBatch;
+import io.flexrig.proto.v1.TelemetrySample;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's session with the fleet controller: one {@code FleetService.Connect} stream, dialled
+ * out and re-dialled with exponential backoff and jitter when it breaks.
+ *
+ * <p>Every session starts with an {@link AgentHello}; after {@code HelloAccepted} the agent sends
+ * what the controller has not stored ({@code stored_through_sequence}) from the outbox, then each
+ * new sample. Control messages (command acks and results, alarms) go before telemetry. Sending uses
+ * manual flow control: only while the stream is ready, resumed by its on-ready handler, so a slow
+ * controller makes samples wait in the bounded outbox rather than in gRPC's buffers.
+ *
+ * <p>All stream operations run on one uplink thread; gRPC callbacks only hand work to it.
+ */
+public final class FleetUplink implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FleetUplink.class);
+  private static final int MAX_CONTROL_MESSAGES = 512;
+
+  private final UplinkSettings settings;
+  private final TelemetryOutbox outbox;
+  private final Supplier<AgentHello> hello;
+  private final Consumer<Command> commands;
+  private final ScheduledExecutorService worker;
+  private final ManagedChannel channel;
+  private final FleetServiceGrpc.FleetServiceStub stub;
+  private final AtomicLong sessions = new AtomicLong();
+  private final AtomicLong droppedControl = new AtomicLong();
+
+  // Touched only on the worker thread.
+  private final ArrayDeque<AgentMessage> control = new ArrayDeque<>();
+  private Session current;
+  private long backoffMillis;
+  private boolean closed;
+  private volatile boolean accepted;
+
+  /**
+   * @param hello builds this rig's hello; the uplink fills in {@code last_sequence}
+   * @param commands receives the controller's commands on the uplink thread; must not block
+   */
+  public FleetUplink(
+      UplinkSettings settings,
+      TelemetryOutbox outbox,
+      Supplier<AgentHello> hello,
+      Consumer<Command> commands) {
+    this.settings = settings;
+    this.outbox = outbox;
+    this.hello = hello;
+    this.commands = commands;
+    this.backoffMillis = settings.initialBackoff().toMillis();
+    this.worker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "uplink");
+              t.setDaemon(true);
+              return t;
+            });
+    this.channel =
+        Grpc.newChannelBuilder(settings.target(), InsecureChannelCredentials.create())
+            .keepAliveTime(settings.keepAlive().toMillis(), TimeUnit.MILLISECONDS)
+            .keepAliveTimeout(20, TimeUnit.SECONDS)
+            .maxInboundMessageSize(1 << 20)
+            .build();
+    this.stub = FleetServiceGrpc.newStub(channel);
+  }
+
+  public void start() {
+    worker.execute(this::connect);
+  }
+
+  /** True while a session is open and the controller accepted this rig's hello. */
+  public boolean connected() {
+    return accepted;
+  }
+
+  /** Sessions opened since start (1 + reconnects). */
+  public long sessions() {
+    return sessions.get();
+  }
+
+  /** Control messages dropped because too many waited for a session. */
+  public long droppedControlMessages() {
+    return droppedControl.get();
+  }
+
+  /** A new sample is in the outbox: send it if the stream can take it. */
+  public void samplesAvailable() {
+    execute(this::drain);
+  }
+
+  public void send(io.flexrig.proto.v1.CommandAck ack) {
+    enqueue(AgentMessage.newBuilder().setCommandAck(ack).build());
+  }
+
+  public void send(io.flexrig.proto.v1.CommandResult result) {
+    enqueue(AgentMessage.newBuilder().setCommandResult(result).build());
+  }
+
+  public void send(Alarm alarm) {
+    enqueue(AgentMessage.newBuilder().setAlarm(alarm).build());
+  }
+
+  private void enqueue(AgentMessage m) {
+    execute(
+        () -> {
+          if (control.size() >= MAX_CONTROL_MESSAGES) {
+            control.removeFirst();
+            droppedControl.incrementAndGet();
+          }
+          control.addLast(m);
+          drain();
+        });
+  }
+
+  private void execute(Runnable r) {
+    try {
+      worker.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed
+    }
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    Session s = new Session();
+    current = s;
+    accepted = false;
+    sessions.incrementAndGet();
+    stub.connect(s);
+    AgentHello h = hello.get().toBuilder().setLastSequence(outbox.lastSequence()).build();
+    s.requests.onNext(AgentMessage.newBuilder().setHello(h).build());
+    log.debug("session {} opened to {}", sessions.get(), settings.target());
+  }
+
+  private void onMessage(Session s, ControllerMessage m) {
+    if (s != current) {
+      return;
+    }
+    switch (m.getBodyCase()) {
+      case HELLO_ACCEPTED -> {
+        long stored = m.getHelloAccepted().getStoredThroughSequence();
+        if (stored > outbox.lastSequence()) {
+          log.warn(
+              "controller stored through {} but this agent numbered only {}; continuing after it",
+              stored,
+              outbox.lastSequence());
+          outbox.continueAfter(stored);
+        }
+        outbox.ackThrough(stored);
+        s.sentThrough = stored;
+        s.accepted = true;
+        accepted = true;
+        backoffMillis = settings.initialBackoff().toMillis();
+        log.info(
+            "controller {} accepted the hello; it stored through {}, outbox holds {}",
+            settings.target(),
+            stored,
+            outbox.size());
+        drain();
+      }
+      case TELEMETRY_ACK -> outbox.ackThrough(m.getTelemetryAck().getAckedThroughSequence());
+      case COMMAND -> {
+        try {
+          commands.accept(m.getCommand());
+        } catch (RuntimeException e) {
+          log.error("command handler failed for {}", m.getCommand().getCommandId(), e);
+        }
+      }
+      case BODY_NOT_SET -> log.debug("empty message from the controller");
+    }
+  }
+
+  private void drain() {
+    Session s = current;
+    if (s == null || !s.accepted || s.requests == null) {
+      return;
+    }
+    while (s.requests.isReady()) {
+      AgentMessage next = control.pollFirst();
+      if (next == null) {
+        List<TelemetrySample> batch = outbox.after(s.sentThrough, settings.maxBatch());
+        if (batch.isEmpty()) {
+          return;
+        }
+        next =
+            AgentMessage.newBuilder()
+                .setTelemetry(TelemetryBatch.newBuilder().addAllSamples(batch))
+                .build();
+        s.sentThrough = batch.getLast().getSequence();
+      }
+      s.requests.onNext(next);
+    }
+  }
+
+  private void onLost(Session s, Throwable t) {
+    if (s != current || closed) {
+      return;
+    }
+    current = null;
+    accepted = false;
+    long delay = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
+    backoffMillis = Math.min(settings.maxBackoff().toMillis(), backoffMillis * 2);
+    Status status = t == null ? Status.OK : Status.fromThrowable(t);
+    // One warning per outage; the retries that follow are only worth a debug line.
+    if (s.accepted || sessions.get() == 1) {
+      log.warn(
+          "session with {} ended ({} {}); reconnecting in {} ms",
+          settings.target(),
+          status.getCode(),
+          status.getDescription(),
+          delay);
+    } else {
+      log.debug(
+          "controller {} still unreachable ({}); next attempt in {} ms",
+          settings.target(),
+          status.getCode(),
+          delay);
+    }
+    worker.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    try {
+      worker
+          .submit(
+              () -> {
+                closed = true;
+                accepted = false;
+                Session s = current;
+                current = null;
+                if (s != null && s.requests != null) {
+                  try {
+                    s.requests.onCompleted();
+                  } catch (RuntimeException e) {
+                    log.debug("completing the stream failed: {}", e.toString());
+                  }
+                }
+              })
+          .get(2, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.debug("closing the uplink: {}", e.toString());
+    }
+    worker.shutdownNow();
+    channel.shutdown();
+    try {
+      if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One Connect stream; callbacks hand everything to the uplink thread. */
+  private final class Session implements ClientResponseObserver<AgentMessage, ControllerMessage> {
+    ClientCallStreamObserver<AgentMessage> requests;
+    boolean accepted;
+    long sentThrough;
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<AgentMessage> requestStream) {
+      this.requests = requestStream;
+      requestStream.setOnReadyHandler(() -> execute(FleetUplink.this::drain));
+    }
+
+    @Override
+    public void onNext(ControllerMessage value) {
+      execute(() -> onMessage(this, value));
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      execute(() -> onLost(this, t));
+    }
+
+    @Override
+    public void onCompleted() {
+      execute(() -> onLost(this, null));
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.flexrig.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigFileTest {
+  private static final Path PROFILE =
+      Path.of(System.getProperty("flexrig.profiles.dir", "../hardware-profiles"))
+          .resolve("antminer-s19j-pro.yaml")
+          .toAbsolutePath();
+
+  @TempDir Path dir;
+
+  private Path write(String yaml) throws Exception {
+    Path file = dir.resolve("agent.yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  @Test
+  void theShippedSampleLoadsWithItsOverridesAndDefaults() throws Exception {
+    String sample = Files.readString(Path.of("src/main/dist/agent.yaml"));
+    Path file = write(sample.replace("profiles/antminer-s19j-pro.yaml", PROFILE.toString()));
+
+    AgentConfig config = AgentConfigFile.load(file);
+
+    assertThat(config.rigId()).isEqualTo("site-a-r1-s07");
+    assertThat(config.profile().id()).isEqualTo("antminer-s19j-pro");
+    assertThat(config.controllerTarget()).isEqualTo("127.0.0.1:7443");
+    assertThat(config.telemetryInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.sensorAddressOverrides())
+        .containsEntry("outlet_power", "opcua:nsu=urn:flexrig:sim;s=PDU.Outlet07.ActivePowerW");
+    assertThat(config.i2cProviderId()).isEqualTo("linuxfs-i2c");
+    assertThat(config.pi4j()).isNotNull();
+  }
+
+  @Test
+  void errorsNameTheFileAndTheField() throws Exception {
+    Path missing = write("site_id: a\nprofile: " + PROFILE + "\ncontroller: 127.0.0.1:1\n");
+    assertThatThrownBy(() -> AgentConfigFile.load(missing))
+        .hasMessageContaining("agent.yaml")
+        .hasMessageContaining("rig_id");
+
+    Path typo = write("rig_id: r\nsite_id: a\nprofile: " + PROFILE + "\ncontroler: 127.0.0.1:1\n");
+    assertThatThrownBy(() -> AgentConfigFile.load(typo)).hasMessageContaining("controler: unknown");
+
+    Path badNumber =
+        write(
+            "rig_id: r\nsite_id: a\nprofile: "
+                + PROFILE
+                + "\ncontroller: 127.0.0.1:1\ntelemetry_interval_ms: soon\n");
+    assertThatThrownBy(() -> AgentConfigFile.load(badNumber))
+        .hasMessageContaining("telemetry_interval_ms");
+  }
+}

@@ -1,0 +1,71 @@
+package io.flexrig.agent;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Each protocol stays inside its adapter package; the logic in the middle stays pure. */
+class ArchitectureTest {
+  private static final JavaClasses AGENT =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.flexrig.agent");
+
+  @Test
+  void samplerAndControlAndTheSourceModelUseNoProtocolLibrary() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.flexrig.agent.sampler..", "io.flexrig.agent.control..")
+        .or()
+        .resideInAPackage("io.flexrig.agent.source")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.eclipse.milo..", "com.pi4j..", "io.grpc..", "io.flexrig.proto..")
+        .check(AGENT);
+  }
+
+  @Test
+  void miloStaysInTheOpcUaAdapter() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.flexrig.agent.source.opcua..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.eclipse.milo..")
+        .check(AGENT);
+  }
+
+  @Test
+  void pi4jStaysInTheI2cAdapterAndTheCompositionRoot() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.flexrig.agent.source.i2c..", "io.flexrig.agent")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("com.pi4j..")
+        .check(AGENT);
+  }
+
+  @Test
+  void grpcStaysInTheUplink() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.flexrig.agent.uplink..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.grpc..")
+        .check(AGENT);
+  }
+
+  @Test
+  void theAgentNeverImportsTheController() {
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.flexrig.controller..")
+        .check(AGENT);
+  }
+}

@@ -1,0 +1,145 @@
+package io.flexrig.agent.uplink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flexrig.proto.v1.AgentHello;
+import io.flexrig.proto.v1.Command;
+import io.flexrig.proto.v1.CommandAck;
+import io.flexrig.proto.v1.RigIdentity;
+import io.flexrig.proto.v1.TelemetrySample;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("integration")
+class FleetUplinkTest {
+  private static final AgentHello HELLO =
+      AgentHello.newBuilder()
+          .setRig(
+              RigIdentity.newBuilder()
+                  .setRigId("rig-1")
+                  .setSiteId("site-a")
+                  .setHardwareProfileId("antminer-s19j-pro"))
+          .setAgentVersion("test")
+          .build();
+
+  private static TelemetrySample sample(double watts) {
+    return TelemetrySample.newBuilder().setPowerW(watts).build();
+  }
+
+  private static UplinkSettings settings(TestController controller) {
+    return UplinkSettings.plaintext(controller.target())
+        .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
+  }
+
+  @Test
+  void helloComesFirstThenSequencedTelemetryWhichTheControllerAcknowledges() throws Exception {
+    MemoryOutbox outbox = new MemoryOutbox(100, 0);
+    try (TestController controller = new TestController().start();
+        FleetUplink uplink = new FleetUplink(settings(controller), outbox, () -> HELLO, c -> {})) {
+      outbox.append(sample(3068));
+      uplink.start();
+      await().atMost(5, TimeUnit.SECONDS).until(uplink::connected);
+      for (int i = 0; i < 9; i++) {
+        outbox.append(sample(3000 - i));
+        uplink.samplesAvailable();
+      }
+
+      await().atMost(5, TimeUnit.SECONDS).until(() -> controller.stored.size() == 10);
+      await().atMost(5, TimeUnit.SECONDS).until(() -> outbox.size() == 0);
+      assertThat(controller.firstMessages.getFirst().hasHello()).isTrue();
+      assertThat(controller.hellos.getFirst().getRig().getRigId()).isEqualTo("rig-1");
+      assertThat(controller.hellos.getFirst().getLastSequence()).isEqualTo(1);
+      assertThat(controller.stored.keySet())
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, 10).boxed().toList());
+      assertThat(controller.stored.get(1L).getPowerW()).isEqualTo(3068);
+      assertThat(controller.duplicates.get()).isZero();
+    }
+  }
+
+  @Test
+  void commandsReachTheHandlerAndAcksGoBackUp() throws Exception {
+    MemoryOutbox outbox = new MemoryOutbox(100, 0);
+    List<Command> received = new CopyOnWriteArrayList<>();
+    try (TestController controller = new TestController().start();
+        FleetUplink uplink =
+            new FleetUplink(settings(controller), outbox, () -> HELLO, received::add)) {
+      uplink.start();
+      await().atMost(5, TimeUnit.SECONDS).until(controller::hasSession);
+      controller.send(Command.newBuilder().setCommandId("c-1").build());
+      await().atMost(5, TimeUnit.SECONDS).until(() -> received.size() == 1);
+      uplink.send(CommandAck.newBuilder().setCommandId("c-1").setAccepted(true).build());
+
+      await().atMost(5, TimeUnit.SECONDS).until(() -> controller.acks.size() == 1);
+      assertThat(controller.acks.getFirst().getCommandId()).isEqualTo("c-1");
+    }
+  }
+
+  @Test
+  void afterAControllerRestartNoSampleIsLostOrDuplicated() throws Exception {
+    MemoryOutbox outbox = new MemoryOutbox(1000, 0);
+    try (TestController controller = new TestController().start();
+        FleetUplink uplink = new FleetUplink(settings(controller), outbox, () -> HELLO, c -> {})) {
+      uplink.start();
+      await().atMost(5, TimeUnit.SECONDS).until(uplink::connected);
+      for (int i = 0; i < 20; i++) {
+        outbox.append(sample(i));
+        uplink.samplesAvailable();
+      }
+      await().atMost(5, TimeUnit.SECONDS).until(() -> controller.stored.size() == 20);
+
+      controller.stop();
+      await().atMost(5, TimeUnit.SECONDS).until(() -> !uplink.connected());
+      for (int i = 20; i < 50; i++) {
+        outbox.append(sample(i));
+        uplink.samplesAvailable();
+      }
+      controller.restart();
+
+      await().atMost(10, TimeUnit.SECONDS).until(() -> controller.stored.size() == 50);
+      assertThat(controller.stored.keySet())
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, 50).boxed().toList());
+      assertThat(controller.stored.values())
+          .extracting(TelemetrySample::getPowerW)
+          .containsExactlyElementsOf(LongStream.range(0, 50).mapToObj(i -> (double) i).toList());
+      assertThat(controller.duplicates.get()).isZero();
+      assertThat(controller.hellos).hasSize(2);
+      assertThat(controller.hellos.get(1).getLastSequence()).isEqualTo(50);
+      assertThat(uplink.sessions()).isGreaterThanOrEqualTo(2);
+      await().atMost(5, TimeUnit.SECONDS).until(() -> outbox.size() == 0);
+    }
+  }
+
+  @Test
+  void anAgentRestartedWithoutItsSequenceContinuesAfterWhatTheControllerStored() throws Exception {
+    try (TestController controller = new TestController().start()) {
+      MemoryOutbox before = new MemoryOutbox(100, 0);
+      try (FleetUplink uplink =
+          new FleetUplink(settings(controller), before, () -> HELLO, c -> {})) {
+        for (int i = 0; i < 20; i++) {
+          before.append(sample(i));
+        }
+        uplink.start();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> controller.stored.size() == 20);
+      }
+      MemoryOutbox after = new MemoryOutbox(100, 0);
+      for (int i = 20; i < 25; i++) {
+        after.append(sample(i));
+      }
+      try (FleetUplink uplink =
+          new FleetUplink(settings(controller), after, () -> HELLO, c -> {})) {
+        uplink.start();
+
+        await().atMost(5, TimeUnit.SECONDS).until(() -> controller.stored.size() == 25);
+        assertThat(controller.stored.get(21L).getPowerW()).isEqualTo(20);
+        assertThat(controller.stored.get(25L).getPowerW()).isEqualTo(24);
+        assertThat(controller.duplicates.get()).isZero();
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.flexrig.controller;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to run a {@link FleetController}.
+ *
+ * @param port TCP port to listen on; 0 picks a free one (see {@link FleetController#port()})
+ * @param databaseFile the SQLite file (created if missing)
+ * @param plaintext true for plaintext gRPC; the only transport until mTLS arrives
+ * @param telemetryInterval interval at which agents are asked to send telemetry
+ * @param clock the controller's clock (events, freshness, timestamps)
+ * @param bindHost the address to listen on; loopback unless configured otherwise
+ */
+public record ControllerConfig(
+    int port,
+    Path databaseFile,
+    boolean plaintext,
+    Duration telemetryInterval,
+    Clock clock,
+    String bindHost) {
+
+  public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(1);
+  public static final String LOOPBACK = "127.0.0.1";
+
+  public ControllerConfig {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port must be in 0..65535, got " + port);
+    }
+    Objects.requireNonNull(databaseFile, "databaseFile");
+    telemetryInterval = telemetryInterval == null ? DEFAULT_TELEMETRY_INTERVAL : telemetryInterval;
+    if (telemetryInterval.isNegative()
+        || telemetryInterval.isZero()
+        || telemetryInterval.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("telemetryInterval must be > 0, got " + telemetryInterval);
+    }
+    clock = clock == null ? Clock.systemUTC() : clock;
+    bindHost = bindHost == null || bindHost.isBlank() ? LOOPBACK : bindHost;
+    if (!plaintext) {
+      throw new IllegalArgumentException("only plaintext is supported until mTLS arrives");
+    }
+  }
+
+  /** Listens on loopback. */
+  public ControllerConfig(
+      int port, Path databaseFile, boolean plaintext, Duration telemetryInterval, Clock clock) {
+    this(port, databaseFile, plaintext, telemetryInterval, clock, LOOPBACK);
+  }
+
+  /** Plaintext on loopback with a 1 s telemetry interval and the UTC system clock. */
+  public static ControllerConfig loopback(int port, Path databaseFile) {
+    return new ControllerConfig(
+        port, databaseFile, true, DEFAULT_TELEMETRY_INTERVAL, Clock.systemUTC());
+  }
+}

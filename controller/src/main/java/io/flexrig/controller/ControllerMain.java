@@ -1,0 +1,106 @@
+package io.flexrig.controller;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the fleet controller until SIGTERM (or Ctrl-C).
+ *
+ * <pre>
+ * controller --port 50051 --db /var/lib/flexrig/controller.db [--host 0.0.0.0]
+ *            [--telemetry-interval-ms 1000]
+ * controller --config /etc/flexrig/controller.properties
+ * </pre>
+ *
+ * The properties file uses the same names without dashes ({@code port}, {@code db}, {@code host},
+ * {@code telemetry-interval-ms}); arguments given after {@code --config} override it.
+ */
+public final class ControllerMain {
+
+  private static final Set<String> KEYS = Set.of("port", "db", "host", "telemetry-interval-ms");
+
+  private ControllerMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    ControllerConfig config;
+    try {
+      config = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("controller: " + e.getMessage());
+      System.err.println(
+          "usage: controller [--config FILE] [--port N] [--db FILE] [--host ADDR]"
+              + " [--telemetry-interval-ms N]");
+      System.exit(2);
+      return;
+    }
+    FleetController controller = new FleetController(config).start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  controller.close();
+                  stopped.countDown();
+                },
+                "controller-shutdown"));
+    stopped.await();
+  }
+
+  static ControllerConfig parse(String[] args) {
+    Properties p = new Properties();
+    p.setProperty("port", "50051");
+    p.setProperty("db", "flexrig-controller.db");
+    p.setProperty("host", ControllerConfig.LOOPBACK);
+    p.setProperty(
+        "telemetry-interval-ms",
+        Long.toString(ControllerConfig.DEFAULT_TELEMETRY_INTERVAL.toMillis()));
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --name value, got '" + arg + "'");
+      }
+      String name = arg.substring(2);
+      String value = args[++i];
+      if (name.equals("config")) {
+        load(Path.of(value), p);
+      } else if (KEYS.contains(name)) {
+        p.setProperty(name, value);
+      } else {
+        throw new IllegalArgumentException("unknown option --" + name);
+      }
+    }
+    try {
+      return new ControllerConfig(
+          Integer.parseInt(p.getProperty("port").strip()),
+          Path.of(p.getProperty("db").strip()),
+          true,
+          Duration.ofMillis(Long.parseLong(p.getProperty("telemetry-interval-ms").strip())),
+          Clock.systemUTC(),
+          p.getProperty("host").strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a number: " + e.getMessage(), e);
+    }
+  }
+
+  private static void load(Path file, Properties into) {
+    Properties fromFile = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      fromFile.load(r);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    for (String name : fromFile.stringPropertyNames()) {
+      if (!KEYS.contains(name)) {
+        throw new IllegalArgumentException(file + ": unknown key '" + name + "'");
+      }
+      into.setProperty(name, fromFile.getProperty(name));
+    }
+  }
+}

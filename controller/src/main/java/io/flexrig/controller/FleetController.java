@@ -1,0 +1,195 @@
+package io.flexrig.controller;
+
+import io.flexrig.controller.dispatch.Dispatcher;
+import io.flexrig.controller.events.CurtailmentEventRunner;
+import io.flexrig.controller.fleet.FleetState;
+import io.flexrig.controller.grpc.FleetServiceImpl;
+import io.flexrig.controller.grpc.GridServiceImpl;
+import io.flexrig.controller.grpc.SessionRegistry;
+import io.flexrig.controller.store.ControllerStore;
+import io.flexrig.controller.store.StoredRig;
+import io.flexrig.proto.v1.FleetServiceGrpc;
+import io.flexrig.proto.v1.GridServiceGrpc;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fleet controller: agents' sessions, the grid operator's API, curtailment events and the
+ * store, behind one gRPC server with the standard health service.
+ *
+ * <pre>{@code
+ * try (var controller = new FleetController(ControllerConfig.loopback(0, dbFile))) {
+ *   controller.start();
+ *   int port = controller.port();
+ * }
+ * }</pre>
+ */
+public final class FleetController implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(FleetController.class);
+  private static final long SHUTDOWN_GRACE_MS = 3_000;
+
+  private final ControllerConfig config;
+  private ControllerStore store;
+  private FleetState fleet;
+  private SessionRegistry sessions;
+  private CurtailmentEventRunner events;
+  private GridServiceImpl grid;
+  private HealthStatusManager health;
+  private ExecutorService executor;
+  private Server server;
+  private boolean closed;
+
+  public FleetController(ControllerConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Opens the store, restores rigs and unfinished events, and starts serving.
+   *
+   * @throws IllegalStateException when started twice
+   * @throws UncheckedIOException when the port cannot be bound
+   * @throws io.flexrig.controller.store.StoreException when the database cannot be opened
+   */
+  public synchronized FleetController start() {
+    if (server != null) {
+      throw new IllegalStateException("already started");
+    }
+    store = ControllerStore.open(config.databaseFile());
+    try {
+      fleet = new FleetState(config.clock());
+      for (StoredRig rig : store.loadRigs()) {
+        fleet.restore(rig.registration(), rig.storedThroughSequence());
+      }
+      sessions = new SessionRegistry();
+      events =
+          new CurtailmentEventRunner(
+              fleet,
+              store,
+              sessions,
+              new Dispatcher(),
+              config.clock(),
+              CurtailmentEventRunner.Timing.DEFAULT);
+      events.resume();
+      grid = new GridServiceImpl(events, fleet, config.clock());
+      health = new HealthStatusManager();
+      int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+      executor =
+          new ThreadPoolExecutor(
+              threads,
+              threads,
+              60,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(100_000),
+              Thread.ofPlatform().name("grpc-app-", 0).daemon(true).factory());
+      server =
+          NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.port()))
+              .executor(executor)
+              // Matches the agent's keepalive: agents may ping every 10 s; a dead peer is found
+              // within 30 s + 10 s even when it sends nothing.
+              .permitKeepAliveTime(10, TimeUnit.SECONDS)
+              .permitKeepAliveWithoutCalls(true)
+              .keepAliveTime(30, TimeUnit.SECONDS)
+              .keepAliveTimeout(10, TimeUnit.SECONDS)
+              .maxInboundMessageSize(4 * 1024 * 1024)
+              .addService(
+                  new FleetServiceImpl(
+                      fleet, store, sessions, config.clock(), config.telemetryInterval()))
+              .addService(grid)
+              .addService(health.getHealthService())
+              .build()
+              .start();
+    } catch (IOException e) {
+      closeQuietly();
+      throw new UncheckedIOException(
+          "cannot listen on " + config.bindHost() + ":" + config.port(), e);
+    } catch (RuntimeException e) {
+      closeQuietly();
+      throw e;
+    }
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus(FleetServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(GridServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    log.info(
+        "Fleet controller listening on {}:{} (plaintext), database {}",
+        config.bindHost(),
+        port(),
+        config.databaseFile());
+    return this;
+  }
+
+  /** The port the server listens on (the chosen one when configured with 0). */
+  public synchronized int port() {
+    if (server == null) {
+      throw new IllegalStateException("not started");
+    }
+    return server.getPort();
+  }
+
+  /** The in-memory fleet, for embedding (demo, benchmarks). */
+  public synchronized FleetState fleet() {
+    if (fleet == null) {
+      throw new IllegalStateException("not started");
+    }
+    return fleet;
+  }
+
+  /**
+   * Stops in order: health NOT_SERVING, stop events (they resume at the next start), end agent
+   * sessions, drain the server (bounded), flush the store.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    closeQuietly();
+    log.info("Fleet controller stopped");
+  }
+
+  private void closeQuietly() {
+    if (health != null) {
+      health.enterTerminalState();
+    }
+    if (events != null) {
+      events.close();
+    }
+    if (grid != null) {
+      grid.close();
+    }
+    if (sessions != null) {
+      sessions.closeAll(Status.UNAVAILABLE.withDescription("controller shutting down"));
+    }
+    if (server != null) {
+      server.shutdown();
+      try {
+        if (!server.awaitTermination(SHUTDOWN_GRACE_MS, TimeUnit.MILLISECONDS)) {
+          server.shutdownNow();
+          server.awaitTermination(SHUTDOWN_GRACE_MS, TimeUnit.MILLISECONDS);
+        }
+      } catch (InterruptedException e) {
+        server.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+}

@@ -1,0 +1,633 @@
+package io.flexrig.controller.events;
+
+import io.flexrig.controller.dispatch.DispatchPlan;
+import io.flexrig.controller.dispatch.DispatchRig;
+import io.flexrig.controller.dispatch.Dispatcher;
+import io.flexrig.controller.dispatch.KnobRange;
+import io.flexrig.controller.dispatch.Setpoint;
+import io.flexrig.controller.fleet.FleetState;
+import io.flexrig.controller.fleet.HeldCommand;
+import io.flexrig.controller.fleet.RigCapability;
+import io.flexrig.controller.fleet.RigView;
+import io.flexrig.controller.fleet.SiteLoad;
+import io.flexrig.core.profile.CurtailmentMethodKind;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs curtailment events: validates and creates them, dispatches at the start, keeps the site at
+ * its target in a closed loop on measured power, and releases the rigs, staggered, at the end.
+ *
+ * <p>Every change of an event happens on one scheduler thread, so an event needs no lock; callers
+ * on other threads get futures. Events are persisted through the {@link EventJournal} at each
+ * change and resumed by {@link #resume()} after a restart.
+ */
+public final class CurtailmentEventRunner implements AutoCloseable {
+
+  /**
+   * The runner's rhythm.
+   *
+   * @param controlPeriod how often the closed loop compares measured power with the target
+   * @param observePeriod how often target_met is checked (its resolution)
+   * @param releaseSpread releases are spread over this, so the site does not step back at once
+   * @param startTolerance how far in the past a start may lie (clock skew, network delay)
+   * @param maxResponseTime the longest response time accepted
+   * @param settleGrace extra time after the slowest knob's latency before the loop judges
+   */
+  public record Timing(
+      Duration controlPeriod,
+      Duration observePeriod,
+      Duration releaseSpread,
+      Duration startTolerance,
+      Duration maxResponseTime,
+      Duration settleGrace) {
+
+    public static final Timing DEFAULT =
+        new Timing(
+            Duration.ofSeconds(2),
+            Duration.ofMillis(250),
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(5),
+            Duration.ofHours(1),
+            Duration.ofMillis(500));
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(CurtailmentEventRunner.class);
+  private static final Duration RELEASE_EXPIRY = Duration.ofMinutes(10);
+  private static final Duration FINISHED_RETENTION = Duration.ofMinutes(1);
+
+  private final FleetState fleet;
+  private final EventJournal journal;
+  private final CommandSender sender;
+  private final Dispatcher dispatcher;
+  private final Clock clock;
+  private final Timing timing;
+  private final ScheduledExecutorService scheduler;
+  private final Map<String, EventRun> runs = new ConcurrentHashMap<>();
+  private final Map<String, CopyOnWriteArrayList<Runnable>> listeners = new ConcurrentHashMap<>();
+  private final Object creating = new Object();
+
+  public CurtailmentEventRunner(
+      FleetState fleet,
+      EventJournal journal,
+      CommandSender sender,
+      Dispatcher dispatcher,
+      Clock clock,
+      Timing timing) {
+    this.fleet = Objects.requireNonNull(fleet, "fleet");
+    this.journal = Objects.requireNonNull(journal, "journal");
+    this.sender = Objects.requireNonNull(sender, "sender");
+    this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.timing = Objects.requireNonNull(timing, "timing");
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("curtailment-events").daemon(true).factory());
+  }
+
+  /** Loads SCHEDULED and ACTIVE events from the journal and picks them up where they were. */
+  public void resume() {
+    Instant now = clock.instant();
+    for (CurtailmentEvent event : journal.unfinished()) {
+      EventRun run = new EventRun(event, true);
+      runs.put(event.eventId(), run);
+      if (!event.endAt().isAfter(now)) {
+        // Agents drop commands at their expiry (the event end) by themselves.
+        scheduler.execute(() -> end(run, EventState.COMPLETED));
+      } else if (event.state() == EventState.ACTIVE) {
+        log.info("Resuming active curtailment event {}", event.eventId());
+        scheduler.execute(() -> scheduleActive(run));
+      } else {
+        scheduleStart(run);
+      }
+    }
+  }
+
+  /**
+   * Validates and creates an event; completes once it is stored. A request id seen before returns
+   * the event created for it, whatever the rest of the request says.
+   */
+  public CompletableFuture<CurtailmentEvent> create(EventRequest request)
+      throws InvalidEventException {
+    if (request.requestId() == null || request.requestId().isBlank()) {
+      throw new InvalidEventException("request_id is required (it makes retries safe)");
+    }
+    EventRun run;
+    synchronized (creating) {
+      Optional<CurtailmentEvent> existing = findByRequestId(request.requestId());
+      if (existing.isPresent()) {
+        return CompletableFuture.completedFuture(existing.get());
+      }
+      CurtailmentEvent event = validate(request);
+      run = new EventRun(event, false);
+      runs.put(event.eventId(), run);
+    }
+    return journal
+        .save(run.event)
+        .handle(
+            (ok, failure) -> {
+              if (failure != null) {
+                runs.remove(run.event.eventId());
+                throw new IllegalStateException("cannot store the event", failure);
+              }
+              log.info(
+                  "Curtailment event {} created for site {}: {} from {} to {}",
+                  run.event.eventId(),
+                  run.event.siteId(),
+                  run.event.target(),
+                  run.event.startAt(),
+                  run.event.endAt());
+              scheduleStart(run);
+              return run.event;
+            });
+  }
+
+  /** Cancels a scheduled or active event; a finished event is returned as it is. */
+  public CompletableFuture<CurtailmentEvent> cancel(String eventId) throws UnknownEventException {
+    EventRun run = runs.get(eventId);
+    if (run == null) {
+      return CompletableFuture.completedFuture(
+          journal.find(eventId).orElseThrow(() -> new UnknownEventException(eventId)));
+    }
+    CompletableFuture<CurtailmentEvent> result = new CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          try {
+            if (!run.event.state().finished()) {
+              end(run, EventState.CANCELLED);
+            }
+            result.complete(run.event);
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+          }
+        });
+    return result;
+  }
+
+  public Optional<CurtailmentEvent> find(String eventId) {
+    EventRun run = runs.get(eventId);
+    return run != null ? Optional.of(run.event) : journal.find(eventId);
+  }
+
+  /** The site's events, newest start first; in-memory state wins over the stored copy. */
+  public List<CurtailmentEvent> list(String siteId, int limit) {
+    List<CurtailmentEvent> out = new ArrayList<>();
+    Set<String> seen = new LinkedHashSet<>();
+    for (CurtailmentEvent stored : journal.list(siteId, limit)) {
+      EventRun run = runs.get(stored.eventId());
+      out.add(run != null ? run.event : stored);
+      seen.add(stored.eventId());
+    }
+    for (EventRun run : runs.values()) {
+      if (run.event.siteId().equals(siteId) && !seen.contains(run.event.eventId())) {
+        out.add(run.event);
+      }
+    }
+    out.sort(
+        Comparator.comparing(CurtailmentEvent::startAt)
+            .thenComparing(CurtailmentEvent::createdAt)
+            .reversed());
+    return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+  }
+
+  /** The event's status, measured now. */
+  public EventStatus status(String eventId) throws UnknownEventException {
+    CurtailmentEvent event = find(eventId).orElseThrow(() -> new UnknownEventException(eventId));
+    SiteLoad load = fleet.siteLoad(event.siteId());
+    double measuredKw = load.estimatedW() / 1000;
+    double baselineKw = event.baselineKw().orElse(measuredKw);
+    double targetKw = event.targetKw().orElse(event.target().targetKw(baselineKw));
+    int curtailed = 0;
+    for (RigView rig : fleet.rigsOfSite(event.siteId())) {
+      if (rig.command().map(c -> c.eventId().equals(eventId)).orElse(false)) {
+        curtailed++;
+      }
+    }
+    boolean met = event.state() == EventState.ACTIVE && measuredKw <= targetKw;
+    return new EventStatus(
+        event, baselineKw, targetKw, measuredKw, curtailed, met, clock.instant());
+  }
+
+  /** The id of the site's event that is active now, if any. */
+  public Optional<String> activeEventOf(String siteId) {
+    return runs.values().stream()
+        .map(r -> r.event)
+        .filter(e -> e.siteId().equals(siteId) && e.state() == EventState.ACTIVE)
+        .map(CurtailmentEvent::eventId)
+        .findFirst();
+  }
+
+  /**
+   * Calls {@code onChange} (on the runner's thread; it must not block) whenever the event starts,
+   * first meets its target or ends. Close the returned handle to stop.
+   */
+  public AutoCloseable onChange(String eventId, Runnable onChange) {
+    listeners.computeIfAbsent(eventId, id -> new CopyOnWriteArrayList<>()).add(onChange);
+    return () -> {
+      var list = listeners.get(eventId);
+      if (list != null) {
+        list.remove(onChange);
+      }
+    };
+  }
+
+  private CurtailmentEvent validate(EventRequest r) throws InvalidEventException {
+    Instant now = clock.instant();
+    if (r.siteId() == null || r.siteId().isBlank()) {
+      throw new InvalidEventException("site_id is required");
+    }
+    if (!fleet.knowsSite(r.siteId())) {
+      throw new InvalidEventException("unknown site '" + r.siteId() + "'");
+    }
+    EventTarget target =
+        r.target()
+            .orElseThrow(
+                () -> new InvalidEventException("one of reduce_by_kw or cap_site_kw is required"));
+    double kw =
+        switch (target) {
+          case EventTarget.ReduceBy(double v) -> v;
+          case EventTarget.Cap(double v) -> v;
+        };
+    if (!(kw > 0) || Double.isInfinite(kw)) {
+      throw new InvalidEventException(
+          (target instanceof EventTarget.ReduceBy ? "reduce_by_kw" : "cap_site_kw")
+              + " must be a positive number of kW, got "
+              + kw);
+    }
+    Instant start = r.startAt().orElse(now);
+    if (start.isBefore(now.minus(timing.startTolerance()))) {
+      throw new InvalidEventException("start_at " + start + " is in the past (now " + now + ")");
+    }
+    Duration response = r.responseTime();
+    if (response == null || response.toMillis() <= 0) {
+      throw new InvalidEventException("response_time_s must be > 0");
+    }
+    if (response.compareTo(timing.maxResponseTime()) > 0) {
+      throw new InvalidEventException(
+          "response_time_s must be at most " + timing.maxResponseTime().toSeconds() + " s");
+    }
+    Instant end = r.endAt().orElseThrow(() -> new InvalidEventException("end_at is required"));
+    if (!end.isAfter(start)) {
+      throw new InvalidEventException("end_at " + end + " must be after start_at " + start);
+    }
+    for (EventRun other : runs.values()) {
+      CurtailmentEvent o = other.event;
+      if (o.siteId().equals(r.siteId())
+          && !o.state().finished()
+          && start.isBefore(o.endAt())
+          && o.startAt().isBefore(end)) {
+        throw new InvalidEventException(
+            "overlaps event " + o.eventId() + " of site " + r.siteId() + "; cancel it first");
+      }
+    }
+    // Millisecond precision: what the store keeps, so an event reads back equal to itself.
+    return new CurtailmentEvent(
+        UUID.randomUUID().toString(),
+        r.siteId(),
+        r.requestId(),
+        target,
+        start.truncatedTo(ChronoUnit.MILLIS),
+        Duration.ofMillis(response.toMillis()),
+        end.truncatedTo(ChronoUnit.MILLIS),
+        r.program(),
+        EventState.SCHEDULED,
+        now.truncatedTo(ChronoUnit.MILLIS),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        false,
+        Optional.empty());
+  }
+
+  private Optional<CurtailmentEvent> findByRequestId(String requestId) {
+    for (EventRun run : runs.values()) {
+      if (run.event.requestId().equals(requestId)) {
+        return Optional.of(run.event);
+      }
+    }
+    return journal.findByRequestId(requestId);
+  }
+
+  private void scheduleStart(EventRun run) {
+    long delay = Math.max(0, Duration.between(clock.instant(), run.event.startAt()).toMillis());
+    run.start = scheduler.schedule(guarded(run, () -> start(run)), delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void start(EventRun run) {
+    if (run.event.state() != EventState.SCHEDULED) {
+      return;
+    }
+    SiteLoad load = fleet.siteLoad(run.event.siteId());
+    double baselineKw = load.estimatedW() / 1000;
+    double targetKw = run.event.target().targetKw(baselineKw);
+    run.event = run.event.started(baselineKw, targetKw);
+    journal.save(run.event);
+    log.info(
+        "Event {} started: site {} baseline {} kW, target {} kW ({} rigs measured, {} stale)",
+        run.event.eventId(),
+        run.event.siteId(),
+        baselineKw,
+        targetKw,
+        load.rigsMeasured(),
+        load.rigsStale());
+    dispatch(run);
+    scheduleActive(run);
+    notifyListeners(run);
+  }
+
+  private void scheduleActive(EventRun run) {
+    long control = timing.controlPeriod().toMillis();
+    long observe = timing.observePeriod().toMillis();
+    run.control =
+        scheduler.scheduleWithFixedDelay(
+            guarded(run, () -> control(run)), control, control, TimeUnit.MILLISECONDS);
+    run.observe =
+        scheduler.scheduleWithFixedDelay(
+            guarded(run, () -> observe(run)), 0, observe, TimeUnit.MILLISECONDS);
+    long untilEnd = Math.max(0, Duration.between(clock.instant(), run.event.endAt()).toMillis());
+    run.end =
+        scheduler.schedule(
+            guarded(run, () -> end(run, EventState.COMPLETED)), untilEnd, TimeUnit.MILLISECONDS);
+  }
+
+  private void observe(EventRun run) {
+    if (run.event.state() != EventState.ACTIVE || run.event.targetMetAt().isPresent()) {
+      return;
+    }
+    double measuredKw = fleet.siteLoad(run.event.siteId()).estimatedW() / 1000;
+    if (measuredKw <= run.event.targetKw().orElse(Double.NEGATIVE_INFINITY)) {
+      run.event = run.event.targetMet(clock.instant());
+      journal.save(run.event);
+      log.info(
+          "Event {} met its target of {} kW at {} (deadline {}: {})",
+          run.event.eventId(),
+          run.event.targetKw().orElseThrow(),
+          run.event.targetMetAt().orElseThrow(),
+          run.event.deadline(),
+          run.event.deadlineMet() ? "met" : "missed");
+      notifyListeners(run);
+    }
+  }
+
+  private void control(EventRun run) {
+    if (run.event.state() != EventState.ACTIVE) {
+      return;
+    }
+    Instant now = clock.instant();
+    if (run.settledAt != null && now.isBefore(run.settledAt)) {
+      return; // the slowest knob dispatched last may still be ramping
+    }
+    double measuredW = fleet.siteLoad(run.event.siteId()).estimatedW();
+    double targetW = run.event.targetKw().orElseThrow() * 1000;
+    if (measuredW > targetW) {
+      log.info(
+          "Event {}: site at {} kW above target {} kW, dispatching more",
+          run.event.eventId(),
+          measuredW / 1000,
+          targetW / 1000);
+      dispatch(run);
+    }
+  }
+
+  private void dispatch(EventRun run) {
+    CurtailmentEvent event = run.event;
+    Instant now = clock.instant();
+    List<DispatchRig> candidates = new ArrayList<>();
+    Map<String, RigView> byId = new java.util.HashMap<>();
+    for (RigView rig : fleet.rigsOfSite(event.siteId())) {
+      if (!rig.connected()) {
+        continue;
+      }
+      byId.put(rig.rigId(), rig);
+      candidates.add(dispatchRig(rig, event.eventId()));
+    }
+    double siteW = fleet.siteLoad(event.siteId()).estimatedW();
+    double targetW = event.targetKw().orElseThrow() * 1000;
+    DispatchPlan plan =
+        dispatcher.plan(targetW, siteW, Duration.between(now, event.deadline()), candidates);
+    double slowestS = 0;
+    for (var entry : plan.setpoints().entrySet()) {
+      RigView rig = byId.get(entry.getKey());
+      Setpoint setpoint = entry.getValue();
+      double latencyS = knobLatency(rig, setpoint);
+      Instant rigDeadline = later(event.deadline(), now.plusMillis((long) (latencyS * 1000)));
+      RigCommand command =
+          new RigCommand(
+              UUID.randomUUID().toString(),
+              event.eventId(),
+              rig.rigId(),
+              now,
+              rigDeadline,
+              event.endAt(),
+              setpoint instanceof Setpoint.Sleep
+                  ? RigCommand.Action.SLEEP
+                  : RigCommand.Action.SET_POWER_TARGET,
+              setpoint instanceof Setpoint.PowerTarget(double w) ? w : 0);
+      journal.commandIssued(command);
+      if (sender.send(command)) {
+        fleet.holdCommand(
+            rig.rigId(), new HeldCommand(command.commandId(), event.eventId(), setpoint, now));
+        run.rigsCommanded.add(rig.rigId());
+        slowestS = Math.max(slowestS, latencyS);
+      } else {
+        log.warn("Event {}: rig {} has no live session", event.eventId(), rig.rigId());
+      }
+    }
+    run.settledAt = now.plusMillis((long) (slowestS * 1000)).plus(timing.settleGrace());
+    if (!plan.targetReachable()) {
+      log.warn(
+          "Event {}: best effort, expected {} kW stays {} kW above target {} kW; skipped {}",
+          event.eventId(),
+          plan.expectedSiteW() / 1000,
+          plan.shortfallW() / 1000,
+          targetW / 1000,
+          plan.skipped());
+    }
+    if (!plan.setpoints().isEmpty()) {
+      notifyListeners(run);
+    }
+  }
+
+  static DispatchRig dispatchRig(RigView rig, String eventId) {
+    var reg = rig.registration();
+    Optional<KnobRange> target =
+        reg.capability(CurtailmentMethodKind.POWER_TARGET)
+            .or(() -> reg.capability(CurtailmentMethodKind.GPU_POWER_LIMIT))
+            .map(CurtailmentEventRunner::knob);
+    Optional<KnobRange> sleep =
+        reg.capability(CurtailmentMethodKind.SLEEP).map(CurtailmentEventRunner::knob);
+    Optional<Setpoint> current =
+        rig.command().filter(c -> c.eventId().equals(eventId)).map(HeldCommand::setpoint);
+    return new DispatchRig(
+        rig.rigId(),
+        rig.usablePowerW(),
+        reg.nameplate().efficiencyJPerTh(),
+        reg.nameplate().sleepPowerW(),
+        target,
+        sleep,
+        current);
+  }
+
+  private static KnobRange knob(RigCapability c) {
+    double min = Math.max(0, c.minPowerW());
+    return new KnobRange(min, Math.max(min, c.maxPowerW()), Math.max(0, c.latencyS()));
+  }
+
+  private static double knobLatency(RigView rig, Setpoint setpoint) {
+    var reg = rig.registration();
+    Optional<RigCapability> cap =
+        setpoint instanceof Setpoint.Sleep
+            ? reg.capability(CurtailmentMethodKind.SLEEP)
+            : reg.capability(CurtailmentMethodKind.POWER_TARGET)
+                .or(() -> reg.capability(CurtailmentMethodKind.GPU_POWER_LIMIT));
+    return cap.map(RigCapability::latencyS).orElse(0.0);
+  }
+
+  private void end(EventRun run, EventState finalState) {
+    if (run.event.state().finished()) {
+      return;
+    }
+    cancelFutures(run);
+    boolean wasActive = run.event.state() == EventState.ACTIVE;
+    Instant now = clock.instant();
+    run.event = run.event.ended(finalState, now);
+    journal.save(run.event);
+    log.info("Event {} {}", run.event.eventId(), finalState.name().toLowerCase());
+    if (wasActive) {
+      release(run, now);
+    }
+    notifyListeners(run);
+    // Keep the finished run in memory while releases go out and watchers read the last status;
+    // after that the journal answers for it.
+    scheduler.schedule(
+        () -> {
+          runs.remove(run.event.eventId(), run);
+          listeners.remove(run.event.eventId());
+        },
+        timing.releaseSpread().plus(FINISHED_RETENTION).toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void release(EventRun run, Instant now) {
+    String eventId = run.event.eventId();
+    Set<String> rigs = new LinkedHashSet<>(run.rigsCommanded);
+    for (RigView rig : fleet.rigsOfSite(run.event.siteId())) {
+      // After a restart the controller no longer knows which rigs hold a command: release all.
+      if (run.resumed || rig.command().map(c -> c.eventId().equals(eventId)).orElse(false)) {
+        rigs.add(rig.rigId());
+      }
+    }
+    List<String> order = new ArrayList<>(rigs);
+    long spreadMs = timing.releaseSpread().toMillis();
+    for (int i = 0; i < order.size(); i++) {
+      String rigId = order.get(i);
+      long delay = order.size() <= 1 ? 0 : spreadMs * i / (order.size() - 1);
+      scheduler.schedule(
+          () -> {
+            Instant at = clock.instant();
+            RigCommand command =
+                new RigCommand(
+                    UUID.randomUUID().toString(),
+                    eventId,
+                    rigId,
+                    at,
+                    at.plus(timing.releaseSpread()),
+                    at.plus(RELEASE_EXPIRY),
+                    RigCommand.Action.RELEASE,
+                    0);
+            journal.commandIssued(command);
+            if (!sender.send(command)) {
+              log.info("Event {}: rig {} offline at release; its command expires", eventId, rigId);
+            }
+            fleet.releaseCommand(rigId, eventId);
+            notifyListeners(run);
+          },
+          delay,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void cancelFutures(EventRun run) {
+    for (ScheduledFuture<?> f :
+        new ScheduledFuture<?>[] {run.start, run.control, run.observe, run.end}) {
+      if (f != null) {
+        f.cancel(false);
+      }
+    }
+  }
+
+  private void notifyListeners(EventRun run) {
+    var list = listeners.get(run.event.eventId());
+    if (list != null) {
+      for (Runnable r : list) {
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          log.warn("Event listener failed", e);
+        }
+      }
+    }
+  }
+
+  private Runnable guarded(EventRun run, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        // A failed tick must not cancel the periodic task (the executor would drop it silently).
+        log.error("Event {}: tick failed", run.event.eventId(), e);
+      }
+    };
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
+  /** Stops the scheduler; events stay in the journal and resume at the next start. */
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final class EventRun {
+    volatile CurtailmentEvent event;
+    final boolean resumed;
+    final Set<String> rigsCommanded = ConcurrentHashMap.newKeySet();
+    volatile Instant settledAt;
+    volatile ScheduledFuture<?> start;
+    volatile ScheduledFuture<?> control;
+    volatile ScheduledFuture<?> observe;
+    volatile ScheduledFuture<?> end;
+
+    EventRun(CurtailmentEvent event, boolean resumed) {
+      this.event = event;
+      this.resumed = resumed;
+    }
+  }
+}

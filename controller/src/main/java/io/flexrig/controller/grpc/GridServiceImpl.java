@@ -1,0 +1,293 @@
+package io.flexrig.controller.grpc;
+
+import io.flexrig.controller.events.CurtailmentEvent;
+import io.flexrig.controller.events.CurtailmentEventRunner;
+import io.flexrig.controller.events.EventRequest;
+import io.flexrig.controller.events.EventTarget;
+import io.flexrig.controller.events.InvalidEventException;
+import io.flexrig.controller.events.UnknownEventException;
+import io.flexrig.controller.fleet.FleetState;
+import io.flexrig.controller.fleet.SiteLoad;
+import io.flexrig.proto.v1.CancelCurtailmentEventRequest;
+import io.flexrig.proto.v1.CreateCurtailmentEventRequest;
+import io.flexrig.proto.v1.EventStatus;
+import io.flexrig.proto.v1.GetEventStatusRequest;
+import io.flexrig.proto.v1.GetSiteStatusRequest;
+import io.flexrig.proto.v1.GridServiceGrpc;
+import io.flexrig.proto.v1.ListCurtailmentEventsRequest;
+import io.flexrig.proto.v1.ListCurtailmentEventsResponse;
+import io.flexrig.proto.v1.SiteStatus;
+import io.flexrig.proto.v1.WatchEventRequest;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The grid operator's door. Every request is validated first; a malformed one is answered with
+ * INVALID_ARGUMENT and the reason, and changes nothing.
+ */
+public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
+    implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(GridServiceImpl.class);
+  private static final int DEFAULT_LIST_LIMIT = 100;
+  private static final int MAX_LIST_LIMIT = 1000;
+  private static final Duration WATCH_PERIOD = Duration.ofSeconds(1);
+
+  private final CurtailmentEventRunner events;
+  private final FleetState fleet;
+  private final Clock clock;
+  private final ScheduledExecutorService watchTicker =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("grid-watch").daemon(true).factory());
+
+  public GridServiceImpl(CurtailmentEventRunner events, FleetState fleet, Clock clock) {
+    this.events = events;
+    this.fleet = fleet;
+    this.clock = clock;
+  }
+
+  @Override
+  public void createCurtailmentEvent(
+      CreateCurtailmentEventRequest request,
+      StreamObserver<io.flexrig.proto.v1.CurtailmentEvent> responses) {
+    Optional<EventTarget> target =
+        switch (request.getTargetCase()) {
+          case REDUCE_BY_KW -> Optional.of(new EventTarget.ReduceBy(request.getReduceByKw()));
+          case CAP_SITE_KW -> Optional.of(new EventTarget.Cap(request.getCapSiteKw()));
+          case TARGET_NOT_SET -> Optional.empty();
+        };
+    double responseS = request.getResponseTimeS();
+    // NaN and absurd values become zero or huge durations that validation rejects by name.
+    Duration response =
+        responseS > 1e7
+            ? Duration.ofSeconds(10_000_000)
+            : responseS > 0 ? Duration.ofNanos((long) (responseS * 1e9)) : Duration.ZERO;
+    EventRequest req =
+        new EventRequest(
+            request.getSiteId(),
+            request.getRequestId(),
+            target,
+            request.hasStartAt()
+                ? Optional.of(ProtoMapping.instant(request.getStartAt()))
+                : Optional.empty(),
+            response,
+            request.hasEndAt()
+                ? Optional.of(ProtoMapping.instant(request.getEndAt()))
+                : Optional.empty(),
+            request.getProgram());
+    CompletableFuture<CurtailmentEvent> created;
+    try {
+      created = events.create(req);
+    } catch (InvalidEventException e) {
+      responses.onError(invalid(e.getMessage()));
+      return;
+    }
+    reply(created, responses);
+  }
+
+  @Override
+  public void cancelCurtailmentEvent(
+      CancelCurtailmentEventRequest request,
+      StreamObserver<io.flexrig.proto.v1.CurtailmentEvent> responses) {
+    if (request.getEventId().isBlank()) {
+      responses.onError(invalid("event_id is required"));
+      return;
+    }
+    try {
+      reply(events.cancel(request.getEventId()), responses);
+    } catch (UnknownEventException e) {
+      responses.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+    }
+  }
+
+  @Override
+  public void listCurtailmentEvents(
+      ListCurtailmentEventsRequest request,
+      StreamObserver<ListCurtailmentEventsResponse> responses) {
+    if (request.getSiteId().isBlank()) {
+      responses.onError(invalid("site_id is required"));
+      return;
+    }
+    if (request.getLimit() < 0) {
+      responses.onError(invalid("limit must be >= 0, got " + request.getLimit()));
+      return;
+    }
+    int limit =
+        request.getLimit() == 0 ? DEFAULT_LIST_LIMIT : Math.min(request.getLimit(), MAX_LIST_LIMIT);
+    var b = ListCurtailmentEventsResponse.newBuilder();
+    for (CurtailmentEvent e : events.list(request.getSiteId(), limit)) {
+      b.addEvents(ProtoMapping.event(e));
+    }
+    responses.onNext(b.build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void getEventStatus(GetEventStatusRequest request, StreamObserver<EventStatus> responses) {
+    if (request.getEventId().isBlank()) {
+      responses.onError(invalid("event_id is required"));
+      return;
+    }
+    try {
+      responses.onNext(ProtoMapping.status(events.status(request.getEventId())));
+      responses.onCompleted();
+    } catch (UnknownEventException e) {
+      responses.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+    }
+  }
+
+  @Override
+  public void watchEvent(WatchEventRequest request, StreamObserver<EventStatus> responses) {
+    if (request.getEventId().isBlank()) {
+      responses.onError(invalid("event_id is required"));
+      return;
+    }
+    if (events.find(request.getEventId()).isEmpty()) {
+      responses.onError(
+          Status.NOT_FOUND
+              .withDescription("no curtailment event with id '" + request.getEventId() + "'")
+              .asRuntimeException());
+      return;
+    }
+    new Watch(request.getEventId(), (ServerCallStreamObserver<EventStatus>) responses).start();
+  }
+
+  @Override
+  public void getSiteStatus(GetSiteStatusRequest request, StreamObserver<SiteStatus> responses) {
+    String siteId = request.getSiteId();
+    if (siteId.isBlank()) {
+      responses.onError(invalid("site_id is required"));
+      return;
+    }
+    if (!fleet.knowsSite(siteId)) {
+      responses.onError(
+          Status.NOT_FOUND.withDescription("unknown site '" + siteId + "'").asRuntimeException());
+      return;
+    }
+    SiteLoad load = fleet.siteLoad(siteId);
+    responses.onNext(
+        SiteStatus.newBuilder()
+            .setSiteId(siteId)
+            .setMeasuredKw(load.measuredW() / 1000)
+            .setRigsConnected(load.rigsConnected())
+            .setRigsKnown(load.rigsKnown())
+            .setRigsCurtailed(load.rigsCurtailed())
+            .setNameplateKw(load.nameplateW() / 1000)
+            .setObservedAt(ProtoMapping.timestamp(clock.instant()))
+            .setActiveEventId(events.activeEventOf(siteId).orElse(""))
+            .build());
+    responses.onCompleted();
+  }
+
+  private static void reply(
+      CompletableFuture<CurtailmentEvent> future,
+      StreamObserver<io.flexrig.proto.v1.CurtailmentEvent> responses) {
+    future.whenComplete(
+        (event, failure) -> {
+          if (failure != null) {
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            log.warn("Grid request failed", cause);
+            responses.onError(
+                Status.INTERNAL
+                    .withDescription("event not stored")
+                    .withCause(cause)
+                    .asRuntimeException());
+          } else {
+            responses.onNext(ProtoMapping.event(event));
+            responses.onCompleted();
+          }
+        });
+  }
+
+  private static RuntimeException invalid(String reason) {
+    return Status.INVALID_ARGUMENT.withDescription(reason).asRuntimeException();
+  }
+
+  /** Stops the watch ticker; open watches end with the server. */
+  @Override
+  public void close() {
+    watchTicker.shutdownNow();
+  }
+
+  /**
+   * One WatchEvent stream: a status now, on every change the runner reports, and every second while
+   * the event is active; the latest status wins when the client is slow (a status is a snapshot, an
+   * older one is worth nothing).
+   */
+  private final class Watch {
+    private final String eventId;
+    private final ServerCallStreamObserver<EventStatus> out;
+    private boolean done; // guarded by this
+    private boolean pending; // guarded by this
+    private AutoCloseable subscription;
+    private ScheduledFuture<?> tick;
+
+    Watch(String eventId, ServerCallStreamObserver<EventStatus> out) {
+      this.eventId = eventId;
+      this.out = out;
+    }
+
+    void start() {
+      out.setOnCancelHandler(this::stop);
+      out.setOnReadyHandler(this::push);
+      subscription = events.onChange(eventId, this::push);
+      long period = WATCH_PERIOD.toMillis();
+      tick = watchTicker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+      push();
+    }
+
+    private void tick() {
+      push();
+    }
+
+    synchronized void push() {
+      if (done) {
+        return;
+      }
+      if (!out.isReady()) {
+        pending = true;
+        return;
+      }
+      pending = false;
+      io.flexrig.controller.events.EventStatus status;
+      try {
+        status = events.status(eventId);
+      } catch (UnknownEventException e) {
+        out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+        stop();
+        return;
+      }
+      out.onNext(ProtoMapping.status(status));
+      if (status.event().state().finished()) {
+        out.onCompleted();
+        stop();
+      }
+    }
+
+    synchronized void stop() {
+      done = true;
+      if (tick != null) {
+        tick.cancel(false);
+      }
+      if (subscription != null) {
+        try {
+          subscription.close();
+        } catch (Exception e) {
+          log.debug("Unsubscribe failed", e);
+        }
+      }
+    }
+  }
+}

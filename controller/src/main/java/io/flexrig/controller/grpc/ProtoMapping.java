@@ -1,0 +1,204 @@
+package io.flexrig.controller.grpc;
+
+import com.google.protobuf.Timestamp;
+import io.flexrig.controller.events.CurtailmentEvent;
+import io.flexrig.controller.events.EventStatus;
+import io.flexrig.controller.events.EventTarget;
+import io.flexrig.controller.events.RigCommand;
+import io.flexrig.controller.fleet.RigActivity;
+import io.flexrig.controller.fleet.RigCapability;
+import io.flexrig.controller.fleet.RigNameplate;
+import io.flexrig.controller.fleet.RigRegistration;
+import io.flexrig.controller.fleet.RigSample;
+import io.flexrig.core.profile.CurtailmentMethodKind;
+import io.flexrig.proto.v1.AgentHello;
+import io.flexrig.proto.v1.Capability;
+import io.flexrig.proto.v1.Command;
+import io.flexrig.proto.v1.EventState;
+import io.flexrig.proto.v1.Quality;
+import io.flexrig.proto.v1.Release;
+import io.flexrig.proto.v1.RigIdentity;
+import io.flexrig.proto.v1.SetPowerTarget;
+import io.flexrig.proto.v1.Sleep;
+import io.flexrig.proto.v1.TelemetrySample;
+import io.flexrig.proto.v1.Wake;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Translation between the flexrig.v1 wire types and the controller's domain types. */
+final class ProtoMapping {
+
+  private ProtoMapping() {}
+
+  static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
+  }
+
+  static Instant instant(Timestamp ts) {
+    return Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos());
+  }
+
+  /**
+   * The registration announced by a hello.
+   *
+   * @throws IllegalArgumentException naming the malformed field
+   */
+  static RigRegistration registration(AgentHello hello) {
+    RigIdentity id = hello.getRig();
+    requireText(id.getRigId(), "hello.rig.rig_id");
+    requireText(id.getSiteId(), "hello.rig.site_id");
+    requireText(id.getHardwareProfileId(), "hello.rig.hardware_profile_id");
+    List<RigCapability> caps = new ArrayList<>();
+    for (int i = 0; i < hello.getCapabilitiesCount(); i++) {
+      Capability c = hello.getCapabilities(i);
+      String field = "hello.capabilities[" + i + "]";
+      CurtailmentMethodKind method =
+          switch (c.getMethod()) {
+            case CURTAILMENT_METHOD_POWER_TARGET -> CurtailmentMethodKind.POWER_TARGET;
+            case CURTAILMENT_METHOD_SLEEP -> CurtailmentMethodKind.SLEEP;
+            case CURTAILMENT_METHOD_RELAY_CUT -> CurtailmentMethodKind.RELAY_CUT;
+            case CURTAILMENT_METHOD_GPU_POWER_LIMIT -> CurtailmentMethodKind.GPU_POWER_LIMIT;
+            case CURTAILMENT_METHOD_SWITCH_WORKLOAD -> CurtailmentMethodKind.SWITCH_WORKLOAD;
+            case CURTAILMENT_METHOD_UNSPECIFIED, UNRECOGNIZED ->
+                throw new IllegalArgumentException(field + ".method is not set or unknown");
+          };
+      if (!finiteNonNegative(c.getMinPowerW())
+          || !finiteNonNegative(c.getMaxPowerW())
+          || c.getMinPowerW() > c.getMaxPowerW()) {
+        throw new IllegalArgumentException(
+            field + " needs 0 <= min_power_w <= max_power_w (finite watts)");
+      }
+      if (!finiteNonNegative(c.getLatencyS())) {
+        throw new IllegalArgumentException(field + ".latency_s must be >= 0 seconds");
+      }
+      caps.add(new RigCapability(method, c.getMinPowerW(), c.getMaxPowerW(), c.getLatencyS()));
+    }
+    var n = hello.getNameplate();
+    RigNameplate nameplate =
+        hello.hasNameplate()
+            ? new RigNameplate(
+                nonNegative(n.getPowerW()),
+                nonNegative(n.getHashrateThs()),
+                nonNegative(n.getEfficiencyJPerTh()),
+                nonNegative(n.getSleepPowerW()),
+                nonNegative(n.getRampWPerS()))
+            : RigNameplate.UNKNOWN;
+    return new RigRegistration(
+        id.getRigId(),
+        id.getSiteId(),
+        id.getHardwareProfileId(),
+        hello.getAgentVersion(),
+        caps,
+        nameplate);
+  }
+
+  static RigSample sample(TelemetrySample s, Instant receivedAt) {
+    Quality q = s.getPowerQuality();
+    boolean usable =
+        (q == Quality.QUALITY_GOOD || q == Quality.QUALITY_UNCERTAIN)
+            && finiteNonNegative(s.getPowerW());
+    return new RigSample(
+        s.getSequence(),
+        s.hasSampledAt() ? instant(s.getSampledAt()) : receivedAt,
+        s.getPowerW(),
+        usable,
+        q == Quality.UNRECOGNIZED ? "UNRECOGNIZED" : q.name().substring("QUALITY_".length()),
+        s.getHashrateThs(),
+        s.getChipTempMaxC(),
+        s.getGridFrequencyHz(),
+        activity(s.getState()),
+        s.getPowerTargetW(),
+        receivedAt);
+  }
+
+  static RigActivity activity(io.flexrig.proto.v1.RigState state) {
+    return switch (state) {
+      case RIG_STATE_RUNNING -> RigActivity.RUNNING;
+      case RIG_STATE_CURTAILED -> RigActivity.CURTAILED;
+      case RIG_STATE_SLEEPING -> RigActivity.SLEEPING;
+      case RIG_STATE_SAFETY_LIMITED -> RigActivity.SAFETY_LIMITED;
+      case RIG_STATE_STARTING -> RigActivity.STARTING;
+      case RIG_STATE_OFF -> RigActivity.OFF;
+      case RIG_STATE_UNSPECIFIED, UNRECOGNIZED -> RigActivity.UNKNOWN;
+    };
+  }
+
+  static Command command(RigCommand c) {
+    Command.Builder b =
+        Command.newBuilder()
+            .setCommandId(c.commandId())
+            .setEventId(c.eventId())
+            .setIssuedAt(timestamp(c.issuedAt()))
+            .setDeadline(timestamp(c.deadline()))
+            .setExpiresAt(timestamp(c.expiresAt()));
+    switch (c.action()) {
+      case SET_POWER_TARGET ->
+          b.setSetPowerTarget(SetPowerTarget.newBuilder().setPowerW(c.powerW()));
+      case SLEEP -> b.setSleep(Sleep.getDefaultInstance());
+      case WAKE -> b.setWake(Wake.getDefaultInstance());
+      case RELEASE -> b.setRelease(Release.getDefaultInstance());
+    }
+    return b.build();
+  }
+
+  static io.flexrig.proto.v1.CurtailmentEvent event(CurtailmentEvent e) {
+    var b =
+        io.flexrig.proto.v1.CurtailmentEvent.newBuilder()
+            .setEventId(e.eventId())
+            .setSiteId(e.siteId())
+            .setRequestId(e.requestId())
+            .setStartAt(timestamp(e.startAt()))
+            .setDeadline(timestamp(e.deadline()))
+            .setEndAt(timestamp(e.endAt()))
+            .setState(state(e.state()))
+            .setProgram(e.program())
+            .setCreatedAt(timestamp(e.createdAt()));
+    switch (e.target()) {
+      case EventTarget.ReduceBy(double kw) -> b.setReduceByKw(kw);
+      case EventTarget.Cap(double kw) -> b.setCapSiteKw(kw);
+    }
+    return b.build();
+  }
+
+  static EventState state(io.flexrig.controller.events.EventState s) {
+    return switch (s) {
+      case SCHEDULED -> EventState.EVENT_STATE_SCHEDULED;
+      case ACTIVE -> EventState.EVENT_STATE_ACTIVE;
+      case COMPLETED -> EventState.EVENT_STATE_COMPLETED;
+      case CANCELLED -> EventState.EVENT_STATE_CANCELLED;
+    };
+  }
+
+  static io.flexrig.proto.v1.EventStatus status(EventStatus s) {
+    var b =
+        io.flexrig.proto.v1.EventStatus.newBuilder()
+            .setEvent(event(s.event()))
+            .setBaselineKw(s.baselineKw())
+            .setTargetKw(s.targetKw())
+            .setMeasuredKw(s.measuredKw())
+            .setRigsCurtailed(s.rigsCurtailed())
+            .setTargetMet(s.targetMet())
+            .setDeadlineMet(s.event().deadlineMet())
+            .setObservedAt(timestamp(s.observedAt()));
+    s.event().targetMetAt().ifPresent(t -> b.setTargetMetAt(timestamp(t)));
+    return b.build();
+  }
+
+  private static void requireText(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + " is empty");
+    }
+  }
+
+  private static boolean finiteNonNegative(double v) {
+    return v >= 0 && !Double.isInfinite(v);
+  }
+
+  private static double nonNegative(double v) {
+    return finiteNonNegative(v) ? v : 0;
+  }
+}

@@ -1,0 +1,46 @@
+package io.flexrig.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ControllerMainTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void argumentsOverrideTheConfigFile() throws IOException {
+    Path file = dir.resolve("controller.properties");
+    Files.writeString(file, "port=6000\ndb=/var/lib/flexrig/c.db\ntelemetry-interval-ms=500\n");
+
+    ControllerConfig config =
+        ControllerMain.parse(new String[] {"--config", file.toString(), "--port", "7000"});
+
+    assertThat(config.port()).isEqualTo(7000);
+    assertThat(config.databaseFile()).isEqualTo(Path.of("/var/lib/flexrig/c.db"));
+    assertThat(config.telemetryInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.bindHost()).isEqualTo("127.0.0.1");
+    assertThat(config.plaintext()).isTrue();
+  }
+
+  @Test
+  void anUnknownKeyInTheConfigFileIsNamed() throws IOException {
+    Path file = dir.resolve("controller.properties");
+    Files.writeString(file, "prot=6000\n");
+
+    assertThatThrownBy(() -> ControllerMain.parse(new String[] {"--config", file.toString()}))
+        .hasMessageContaining("unknown key 'prot'");
+  }
+
+  @Test
+  void anUnknownOptionIsRefused() {
+    assertThatThrownBy(() -> ControllerMain.parse(new String[] {"--verbose", "yes"}))
+        .hasMessageContaining("--verbose");
+  }
+}
