@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")"
 . ./flexrig-env.sh
 mvn -B -q -ntp -DskipTests -Dspotless.check.skip=true package
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar demo/target/flexrig-demo.jar "$@"
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar demo/target/flexrig-demo.jar "$@"

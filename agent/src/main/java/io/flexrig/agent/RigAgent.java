@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -99,10 +100,13 @@ public final class RigAgent implements AutoCloseable {
             });
     this.uplink =
         new FleetUplink(
-            UplinkSettings.plaintext(config.controllerTarget())
-                .withBackoff(
-                    Duration.ofMillis(Math.min(250, config.maxReconnectBackoff().toMillis())),
-                    config.maxReconnectBackoff()),
+            new UplinkSettings(
+                config.controllerTarget(),
+                config.plaintext(),
+                Duration.ofMillis(Math.min(250, config.maxReconnectBackoff().toMillis())),
+                config.maxReconnectBackoff(),
+                100,
+                Duration.ofMinutes(5)),
             outbox,
             this::hello,
             this::onCommand);
@@ -173,7 +177,7 @@ public final class RigAgent implements AutoCloseable {
   }
 
   /** Roles of sensors that could not be opened at start. */
-  public List<String> degradedSensors() {
+  public synchronized List<String> degradedSensors() {
     return List.copyOf(degraded);
   }
 
@@ -270,10 +274,17 @@ public final class RigAgent implements AutoCloseable {
   }
 
   private WorkloadKnobs knobs() {
+    // The miner's API sensor (with this rig's override) first, else the profile's workload API.
     Optional<SensorSpec> api =
         sensors().stream()
             .filter(s -> SourceAddress.parse(s.address()).scheme().equals("cgminer"))
-            .findFirst();
+            .findFirst()
+            .or(
+                () ->
+                    config.profile().workloads().stream()
+                        .filter(w -> w.api().startsWith("cgminer:"))
+                        .map(w -> new SensorSpec("workload:" + w.name(), w.api(), Map.of()))
+                        .findFirst());
     if (api.isPresent()) {
       return new MinerControl(CgminerDriver.client(api.get()));
     }
@@ -302,7 +313,7 @@ public final class RigAgent implements AutoCloseable {
 
   private Duration timeout(SensorSpec sensor) {
     String v = sensor.options().get("timeout_ms");
-    return v == null ? Duration.ofSeconds(8) : Duration.ofMillis(Long.parseLong(v.strip()));
+    return v == null ? Duration.ofSeconds(10) : Duration.ofMillis(Long.parseLong(v.strip()));
   }
 
   private static Memo<Context> memoize(Supplier<Context> s) {

@@ -178,7 +178,7 @@ class RigAgentTest {
         Command.newBuilder()
             .setCommandId("cmd-hold")
             .setDeadline(FleetMessages.timestamp(now.plusSeconds(20)))
-            .setExpiresAt(FleetMessages.timestamp(now.plusSeconds(4)))
+            .setExpiresAt(FleetMessages.timestamp(now.plusSeconds(6)))
             .setSetPowerTarget(SetPowerTarget.newBuilder().setPowerW(2000))
             .build());
     await().atMost(5, TimeUnit.SECONDS).until(() -> !controller.acks.isEmpty());
@@ -186,10 +186,10 @@ class RigAgentTest {
 
     await().atMost(3, TimeUnit.SECONDS).until(() -> !agent.connected());
     assertThat(site.rig("rig-1").powerTargetW()).isEqualTo(2000);
-    assertThat(Instant.now()).isBefore(now.plusSeconds(4));
+    assertThat(Instant.now()).isBefore(now.plusSeconds(6));
 
     await().atMost(10, TimeUnit.SECONDS).until(() -> site.rig("rig-1").powerTargetW() == 3068);
-    assertThat(Instant.now()).isAfterOrEqualTo(now.plusSeconds(4));
+    assertThat(Instant.now()).isAfterOrEqualTo(now.plusSeconds(6));
   }
 
   @Test

@@ -251,7 +251,11 @@ public final class Sampler implements AutoCloseable {
       } finally {
         if (!ticker.isShutdown()) {
           nextDueNanos += interval.toNanos();
-          long delay = Math.max(0, nextDueNanos - System.nanoTime()) + jitterNanos();
+          long now = System.nanoTime();
+          if (now - nextDueNanos > interval.toNanos()) {
+            nextDueNanos = now; // fell far behind (suspend, GC): skip the missed ticks, no burst
+          }
+          long delay = Math.max(0, nextDueNanos - now) + jitterNanos();
           try {
             ticker.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
           } catch (java.util.concurrent.RejectedExecutionException ignored) {

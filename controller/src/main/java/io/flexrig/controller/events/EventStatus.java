@@ -7,7 +7,8 @@ import java.time.Instant;
  *
  * @param baselineKw the site load at the event start (or now, before it starts)
  * @param targetKw the load the site must stay at or below (projected from now before the start)
- * @param measuredKw the site load now
+ * @param measuredKw the site load now: fresh measurements plus the last known power of rigs that
+ *     went quiet (see {@link io.flexrig.controller.fleet.SiteLoad#estimatedW()})
  * @param rigsCurtailed rigs holding a command of this event
  * @param targetMet true while measured is at or below target and the event is active
  */

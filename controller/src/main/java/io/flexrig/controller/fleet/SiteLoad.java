@@ -25,9 +25,9 @@ public record SiteLoad(
     double staleLastKnownW) {
 
   /**
-   * The load to judge compliance by: fresh measurements plus the last known power of rigs that
-   * went quiet. A rig whose link or meter dies keeps drawing power; counting it as 0 W would let a
-   * dark site look compliant.
+   * The load to judge compliance by: fresh measurements plus the last known power of rigs that went
+   * quiet. A rig whose link or meter dies keeps drawing power; counting it as 0 W would let a dark
+   * site look compliant.
    */
   public double estimatedW() {
     return measuredW + staleLastKnownW;

@@ -23,9 +23,12 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -48,6 +51,7 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
   private final CurtailmentEventRunner events;
   private final FleetState fleet;
   private final Clock clock;
+  private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService watchTicker =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("grid-watch").daemon(true).factory());
@@ -215,9 +219,12 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
     return Status.INVALID_ARGUMENT.withDescription(reason).asRuntimeException();
   }
 
-  /** Stops the watch ticker; open watches end with the server. */
+  /** Ends open watches with UNAVAILABLE (so the server can drain) and stops the ticker. */
   @Override
   public void close() {
+    for (Watch watch : List.copyOf(watches)) {
+      watch.abort(Status.UNAVAILABLE.withDescription("controller shutting down"));
+    }
     watchTicker.shutdownNow();
   }
 
@@ -230,7 +237,6 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
     private final String eventId;
     private final ServerCallStreamObserver<EventStatus> out;
     private boolean done; // guarded by this
-    private boolean pending; // guarded by this
     private AutoCloseable subscription;
     private ScheduledFuture<?> tick;
 
@@ -240,6 +246,7 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
     }
 
     void start() {
+      watches.add(this);
       out.setOnCancelHandler(this::stop);
       out.setOnReadyHandler(this::push);
       subscription = events.onChange(eventId, this::push);
@@ -257,10 +264,8 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
         return;
       }
       if (!out.isReady()) {
-        pending = true;
-        return;
+        return; // the ready handler pushes the then-current status
       }
-      pending = false;
       io.flexrig.controller.events.EventStatus status;
       try {
         status = events.status(eventId);
@@ -276,8 +281,16 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
       }
     }
 
+    synchronized void abort(Status status) {
+      if (!done) {
+        out.onError(status.asRuntimeException());
+        stop();
+      }
+    }
+
     synchronized void stop() {
       done = true;
+      watches.remove(this);
       if (tick != null) {
         tick.cancel(false);
       }

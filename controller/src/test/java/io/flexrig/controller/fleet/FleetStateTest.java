@@ -74,6 +74,20 @@ class FleetStateTest {
   }
 
   @Test
+  void aRigThatWentQuietCountsAtItsLastKnownPowerInTheEstimate() {
+    fleet.connected(rig("a", "site-1"));
+    fleet.connected(rig("b", "site-1"));
+    fleet.recordSample("a", sample(1, 3000, "GOOD"));
+    clock.advance(Duration.ofSeconds(6));
+    fleet.recordSample("b", sample(1, 2500, "GOOD"));
+
+    SiteLoad load = fleet.siteLoad("site-1");
+
+    assertThat(load.measuredW()).isEqualTo(2500);
+    assertThat(load.estimatedW()).isEqualTo(5500);
+  }
+
+  @Test
   void anOlderSequenceDoesNotReplaceTheLatestSample() {
     fleet.connected(rig("a", "site-1"));
     fleet.recordSample("a", sample(5, 3000, "GOOD"));

@@ -123,6 +123,28 @@ class FleetServiceTest {
   }
 
   @Test
+  void aResentBatchIsAckedAgainSoTheAgentCanForgetIt() throws Exception {
+    ScriptedAgent agent = connected("rig-1");
+    agent.sendSamples(1, 2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> agent.ackedThrough.get() == 2);
+    agent.ackedThrough.set(0);
+
+    agent.sendSamples(1, 2);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> agent.ackedThrough.get() == 2);
+  }
+
+  @Test
+  void sequencesTheAgentNoLongerHasAreAckedPast() throws Exception {
+    ScriptedAgent agent = connected("rig-1");
+    agent.sendSamples(1, 2);
+    agent.sendSamples(5, 6);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> agent.ackedThrough.get() == 6);
+    assertThat(storedSamples("rig-1")).isEqualTo(4);
+  }
+
+  @Test
   void afterARestartHelloTellsTheAgentWhatIsAlreadyStored() throws Exception {
     ScriptedAgent first = connected("rig-1");
     first.sendSamples(1, 2, 3, 4);

@@ -221,12 +221,22 @@ class GridServiceTest {
     assertThat(met.getMeasuredKw()).isLessThanOrEqualTo(9.75);
     assertThat(met.getRigsCurtailed()).isEqualTo(3);
     assertThat(met.getEvent().getState()).isEqualTo(EventState.EVENT_STATE_ACTIVE);
-    assertThat(siteStatus().getActiveEventId()).isEqualTo(event.getEventId());
+    SiteStatus during = siteStatus();
+    assertThat(during.getActiveEventId()).isEqualTo(event.getEventId());
+    assertThat(during.getRigsCurtailed()).isEqualTo(3);
+    assertThat(during.getRigsConnected()).isEqualTo(4);
+    assertThat(during.getNameplateKw()).isCloseTo(11.75, within(1e-9));
 
     // At the end every curtailed rig gets a Release, and the watch completes.
     assertThat(watchEnded.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
     assertThat(watched.get(watched.size() - 1).getEvent().getState())
         .isEqualTo(EventState.EVENT_STATE_COMPLETED);
+    // Besides the changes, a status every second while the event was active (5 s).
+    assertThat(
+            watched.stream()
+                .filter(s -> s.getEvent().getState() == EventState.EVENT_STATE_ACTIVE)
+                .count())
+        .isGreaterThanOrEqualTo(4);
     await()
         .atMost(Duration.ofSeconds(6))
         .until(

@@ -45,8 +45,8 @@ public final class OpcUaSession implements AutoCloseable {
   private final ScheduledExecutorService worker;
   private final List<NodeWatch> watches = new CopyOnWriteArrayList<>();
 
-  // Touched only on the worker thread.
-  private OpcUaClient client;
+  // Written only on the worker thread; the client is read by write() from any thread.
+  private volatile OpcUaClient client;
   private OpcUaSubscription subscription;
   private volatile boolean closed;
 

@@ -127,4 +127,30 @@ class OpcUaSimulatorTest {
       }
     }
   }
+
+  @Test
+  void valuesResumeAfterTheServerRestarts() {
+    session = new OpcUaSession(server.endpointUrl(), Duration.ofMillis(200), Clock.systemUTC());
+    new OpcUaNodeSource(
+            "grid_frequency",
+            "Hz",
+            OpcUaNodeAddress.parse(SimulatedSite.gridFrequencyNode()),
+            session)
+        .start(r -> latest.put(r.name(), r));
+    await().atMost(10, TimeUnit.SECONDS).until(() -> latest.containsKey("grid_frequency"));
+
+    server.close();
+    SiteOpcUaServer restarted = new SiteOpcUaServer(List.of(rig), server.port()).start();
+    try {
+      restarted.setGridFrequencyHz(59.5);
+
+      await()
+          .atMost(20, TimeUnit.SECONDS)
+          .until(() -> Math.abs(latest.get("grid_frequency").value() - 59.5) < 0.1);
+    } finally {
+      session.close();
+      session = null;
+      restarted.close();
+    }
+  }
 }

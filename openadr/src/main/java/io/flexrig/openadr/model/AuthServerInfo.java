@@ -1,0 +1,4 @@
+package io.flexrig.openadr.model;
+
+/** The answer of {@code GET /auth/server}: where to fetch tokens. */
+public record AuthServerInfo(String tokenURL) {}
