@@ -174,6 +174,7 @@ public final class FleetUplink implements AutoCloseable {
           outbox.continueAfter(stored);
         }
         outbox.ackThrough(stored);
+        warnOnClockSkew(m.getHelloAccepted().getControllerTime());
         s.sentThrough = stored;
         s.accepted = true;
         accepted = true;
@@ -194,6 +195,21 @@ public final class FleetUplink implements AutoCloseable {
         }
       }
       case BODY_NOT_SET -> log.debug("empty message from the controller");
+    }
+  }
+
+  /** Samples and commands carry agent timestamps; a skewed clock misdates both. */
+  private void warnOnClockSkew(com.google.protobuf.Timestamp controllerTime) {
+    if (controllerTime.getSeconds() == 0) {
+      return;
+    }
+    long skewMillis =
+        System.currentTimeMillis()
+            - (controllerTime.getSeconds() * 1000 + controllerTime.getNanos() / 1_000_000);
+    if (Math.abs(skewMillis) > 2000) {
+      log.warn(
+          "agent clock differs from the controller's by {} ms; check NTP on this board",
+          skewMillis);
     }
   }
 

@@ -1,6 +1,5 @@
 package io.flexrig.agent.uplink;
 
-import com.google.protobuf.Timestamp;
 import io.flexrig.proto.v1.AgentHello;
 import io.flexrig.proto.v1.AgentMessage;
 import io.flexrig.proto.v1.Command;
@@ -137,7 +136,7 @@ public final class TestController implements AutoCloseable {
                           HelloAccepted.newBuilder()
                               .setStoredThroughSequence(storedThrough())
                               .setTelemetryIntervalMs(1000)
-                              .setControllerTime(Timestamp.newBuilder().setSeconds(1)))
+                              .setControllerTime(FleetMessages.timestamp(java.time.Instant.now())))
                       .build());
             }
             return;
