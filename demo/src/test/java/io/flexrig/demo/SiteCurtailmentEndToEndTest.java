@@ -12,7 +12,6 @@ import io.flexrig.proto.v1.CurtailmentEvent;
 import io.flexrig.proto.v1.EventState;
 import io.flexrig.proto.v1.EventStatus;
 import io.flexrig.proto.v1.GetEventStatusRequest;
-import io.flexrig.proto.v1.GetSiteStatusRequest;
 import io.flexrig.proto.v1.SiteStatus;
 import io.flexrig.sim.SimulatedRig;
 import java.nio.file.Files;
@@ -167,7 +166,7 @@ class SiteCurtailmentEndToEndTest {
   }
 
   private static SiteStatus site() {
-    return fleet.grid().getSiteStatus(GetSiteStatusRequest.newBuilder().setSiteId(SITE).build());
+    return FleetDemo.siteStatus(fleet, SITE);
   }
 
   private static boolean allRigsReporting() {

@@ -31,7 +31,9 @@ public final class RigEconomics {
     PowerCurve curve = profile.powerCurve();
     // RUN means the vendor's stock setting; overclocking is a tuning choice, not curtailment.
     this.highestRunW =
-        Math.min(profile.nameplate().powerW(), Math.min(profile.limits().maxPowerW(), curve.maxPowerW()));
+        Math.min(
+            profile.nameplate().powerW(),
+            Math.min(profile.limits().maxPowerW(), curve.maxPowerW()));
     double lowest = Math.max(curve.minPowerW(), profile.limits().minPowerTargetW());
     for (CurtailmentMethodKind knob : REDUCING_KNOBS) {
       var spec = profile.curtailment(knob);
@@ -50,7 +52,10 @@ public final class RigEconomics {
   public static RigEconomics mining(HardwareProfile miner, Hashprice hashprice) {
     if (miner.kind() != RigKind.ASIC_MINER || !"TH/s".equals(miner.powerCurve().outputUnit())) {
       throw new IllegalArgumentException(
-          miner.id() + " does not mine: it is a " + miner.kind() + " with output "
+          miner.id()
+              + " does not mine: it is a "
+              + miner.kind()
+              + " with output "
               + miner.powerCurve().outputUnit());
     }
     return new RigEconomics(miner, hashprice.usdPerThDay() / HOURS_PER_DAY);
@@ -63,7 +68,8 @@ public final class RigEconomics {
     }
     if (!"relative".equals(gpuMachine.powerCurve().outputUnit())) {
       throw new IllegalArgumentException(
-          gpuMachine.id() + ": expected a relative output curve, got "
+          gpuMachine.id()
+              + ": expected a relative output curve, got "
               + gpuMachine.powerCurve().outputUnit());
     }
     return new RigEconomics(
@@ -128,8 +134,14 @@ public final class RigEconomics {
     PowerCurve curve = profile.powerCurve();
     if (!(powerW >= curve.minPowerW() && powerW <= curve.maxPowerW())) {
       throw new IllegalArgumentException(
-          powerW + " W is off the power curve of " + profile.id() + " (" + curve.minPowerW() + ".."
-              + curve.maxPowerW() + " W)");
+          powerW
+              + " W is off the power curve of "
+              + profile.id()
+              + " ("
+              + curve.minPowerW()
+              + ".."
+              + curve.maxPowerW()
+              + " W)");
     }
     return new OperatingPoint(
         powerW, curve.outputAt(powerW), revenueUsdPerHour(powerW), cost(powerW, usdPerKwh));
@@ -181,6 +193,40 @@ public final class RigEconomics {
       throw new IllegalArgumentException(profile.id() + " sleeps at " + asleep.powerW() + " W");
     }
     return (from.marginUsdPerHour() - asleep.marginUsdPerHour()) / shedKw;
+  }
+
+  /**
+   * One step of shedding load down the curve.
+   *
+   * @param fromW power before the step
+   * @param toW power after it (the sleep power for the last step)
+   * @param marginLostUsdPerKwh margin lost per kW shed by this step, USD per kWh not drawn
+   * @param asleep whether the step puts the rig to sleep
+   */
+  public record ShedStep(double fromW, double toW, double marginLostUsdPerKwh, boolean asleep) {
+    public double shedKw() {
+      return (fromW - toW) / 1000;
+    }
+  }
+
+  /**
+   * The steps the dispatcher can take with this rig from {@code currentW}: down through each lower
+   * candidate power of the curve, then to sleep, each with its own margin lost per kW. Sorting the
+   * steps of all rigs by that figure gives a curve-aware merit order.
+   */
+  public List<ShedStep> shedSteps(double currentW, double usdPerKwh) {
+    List<ShedStep> steps = new ArrayList<>();
+    double from = currentW;
+    for (double w : runPowersW()) {
+      if (w < from) {
+        steps.add(new ShedStep(from, w, marginLostPerKwShed(from, w, usdPerKwh), false));
+        from = w;
+      }
+    }
+    if (from > sleepPowerW()) {
+      steps.add(new ShedStep(from, sleepPowerW(), marginLostPerKwSleeping(from, usdPerKwh), true));
+    }
+    return List.copyOf(steps);
   }
 
   private static double cost(double powerW, double usdPerKwh) {

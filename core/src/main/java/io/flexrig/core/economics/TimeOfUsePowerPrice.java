@@ -6,6 +6,7 @@ import java.time.LocalTime;
 import java.time.Month;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -53,15 +54,12 @@ public record TimeOfUsePowerPrice(ZoneId zone, double baseUsdPerKwh, List<Period
    * @param months months the period applies in; empty means all year
    */
   public record Period(
-      String name,
-      Days days,
-      Set<Month> months,
-      LocalTime start,
-      LocalTime end,
-      double usdPerKwh) {
+      String name, Days days, Set<Month> months, LocalTime start, LocalTime end, double usdPerKwh) {
 
     public Period {
-      months = months.isEmpty() ? EnumSet.allOf(Month.class) : EnumSet.copyOf(months);
+      months =
+          Collections.unmodifiableSet(
+              months.isEmpty() ? EnumSet.allOf(Month.class) : EnumSet.copyOf(months));
       Prices.requireFinite(name + ".usd_per_kwh", usdPerKwh);
       if (start.equals(end)) {
         throw new IllegalArgumentException(name + ": start and end are both " + start);
