@@ -1,9 +1,9 @@
 package io.flexrig.openadr;
 
 /**
- * Configuration: what a SIMPLE level means for this site, in kW to shed. The spec leaves the
- * levels to the program ("normal operations, moderate load shed, high load shed, emergency load
- * shed"); level 0 always means no reduction.
+ * Configuration: what a SIMPLE level means for this site, in kW to shed. The spec leaves the levels
+ * to the program ("normal operations, moderate load shed, high load shed, emergency load shed");
+ * level 0 always means no reduction.
  *
  * @param moderateKw kW to shed at level 1
  * @param highKw kW to shed at level 2

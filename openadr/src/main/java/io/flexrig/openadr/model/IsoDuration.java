@@ -34,8 +34,7 @@ public record IsoDuration(boolean negative, Period datePart, Duration timePart) 
     }
     int days = number(m.group(4));
     Period date =
-        Period.of(
-            number(m.group(2)), number(m.group(3)), "W".equals(m.group(5)) ? days * 7 : days);
+        Period.of(number(m.group(2)), number(m.group(3)), "W".equals(m.group(5)) ? days * 7 : days);
     BigDecimal seconds = m.group(8) == null ? BigDecimal.ZERO : new BigDecimal(m.group(8));
     Duration time =
         Duration.ofHours(number(m.group(6)))

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class OpenAdrJson {
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
-          .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+          .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL)
           // A VTN may add fields of a newer minor version; a VEN must not break on them.
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 

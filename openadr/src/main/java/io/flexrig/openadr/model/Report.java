@@ -23,7 +23,15 @@ public record Report(
       List<ReportPayloadDescriptor> payloadDescriptors,
       List<ReportResource> resources) {
     return new Report(
-        null, null, null, null, null, eventID, clientName, reportName, payloadDescriptors,
+        null,
+        null,
+        null,
+        null,
+        null,
+        eventID,
+        clientName,
+        reportName,
+        payloadDescriptors,
         resources);
   }
 }
