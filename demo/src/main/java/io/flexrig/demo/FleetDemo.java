@@ -10,6 +10,8 @@ import io.flexrig.proto.v1.EventStatus;
 import io.flexrig.proto.v1.GetEventStatusRequest;
 import io.flexrig.proto.v1.GetSiteStatusRequest;
 import io.flexrig.proto.v1.SiteStatus;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -290,10 +292,22 @@ public final class FleetDemo {
     return s.toString();
   }
 
+  /** The site as the controller sees it; empty until the first agent of the site said hello. */
+  static SiteStatus siteStatus(LocalFleet fleet, String siteId) {
+    try {
+      return fleet
+          .grid()
+          .getSiteStatus(GetSiteStatusRequest.newBuilder().setSiteId(siteId).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return SiteStatus.newBuilder().setSiteId(siteId).build();
+      }
+      throw e;
+    }
+  }
+
   private static SiteStatus siteStatus(LocalFleet fleet) {
-    return fleet
-        .grid()
-        .getSiteStatus(GetSiteStatusRequest.newBuilder().setSiteId("demo-site").build());
+    return siteStatus(fleet, "demo-site");
   }
 
   static Timestamp timestamp(Instant t) {
