@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./flexrig-env.sh
-mvn -B -q -ntp -DskipTests -Dspotless.check.skip=true package
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar demo/target/flexrig-demo.jar "$@"
+mvn -B -q -ntp -Dstyle.color=never -DskipTests -Dspotless.check.skip=true package
+exec "$JAVA_HOME/bin/java" $FLEXRIG_JAVA_FLAGS -jar demo/target/flexrig-demo.jar "$@"

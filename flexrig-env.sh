@@ -9,6 +9,13 @@ flexrig_pick_java_home() {
     if [ -n "$version" ] && [ "${version%%.*}" -ge 21 ]; then
       export JAVA_HOME="$candidate"
       export PATH="$JAVA_HOME/bin:$PATH"
+      # JDK 23+ warns on every sun.misc.Unsafe use (Maven's own Guava, Netty); allow it quietly.
+      FLEXRIG_JAVA_FLAGS="--enable-native-access=ALL-UNNAMED"
+      if [ "${version%%.*}" -ge 23 ]; then
+        FLEXRIG_JAVA_FLAGS="$FLEXRIG_JAVA_FLAGS --sun-misc-unsafe-memory-access=allow"
+        export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+      fi
+      export FLEXRIG_JAVA_FLAGS
       return 0
     fi
   done
