@@ -5,5 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./flexrig-env.sh
-mvn -B -q -ntp -Dstyle.color=never -DskipTests -Dspotless.check.skip=true package
+echo "Building Flexrig (tests skipped; ./test.sh runs them)..."
+mkdir -p target
+if ! mvn -B -ntp -Dstyle.color=never -DskipTests -Dspotless.check.skip=true package > target/demo-build.log 2>&1; then
+  tail -50 target/demo-build.log
+  echo "demo: the build failed; the whole log is in target/demo-build.log" >&2
+  exit 1
+fi
 exec "$JAVA_HOME/bin/java" $FLEXRIG_JAVA_FLAGS -jar demo/target/flexrig-demo.jar "$@"
