@@ -1,0 +1,244 @@
+package io.flexrig.controller.openadr;
+
+import com.google.protobuf.Timestamp;
+import io.flexrig.openadr.EventCancelled;
+import io.flexrig.openadr.EventRef;
+import io.flexrig.openadr.GridSignal;
+import io.flexrig.openadr.GridSignalListener;
+import io.flexrig.openadr.ImportCapacityLimit;
+import io.flexrig.openadr.PriceSignal;
+import io.flexrig.openadr.ReduceLoad;
+import io.flexrig.openadr.SetpointSchedule;
+import io.flexrig.openadr.SignalStep;
+import io.flexrig.openadr.ven.UsageInterval;
+import io.flexrig.proto.v1.CancelCurtailmentEventRequest;
+import io.flexrig.proto.v1.CreateCurtailmentEventRequest;
+import io.flexrig.proto.v1.CurtailmentEvent;
+import io.flexrig.proto.v1.EventState;
+import io.flexrig.proto.v1.EventStatus;
+import io.flexrig.proto.v1.GridServiceGrpc.GridServiceBlockingStub;
+import io.flexrig.proto.v1.WatchEventRequest;
+import io.grpc.StatusRuntimeException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns OpenADR 3 events of the site's programs into curtailment events of the fleet controller,
+ * and reports the measured result back to the VTN.
+ *
+ * <p>It is a client of the controller's own {@code GridService}, like any grid operator: the same
+ * validation, idempotency (the request id is derived from the OpenADR event id, its modification
+ * time and the interval) and audit path, no second way into the dispatcher. When a curtailment
+ * event it created ends, it posts a USAGE / BASELINE / DELTA_USAGE report for the event's interval.
+ */
+public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
+
+  /** Where reports go; in production {@code VenClient::postUsageReport}. */
+  @FunctionalInterface
+  public interface UsageReporter {
+    void report(String openAdrEventId, List<UsageInterval> intervals);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(OpenAdrBridge.class);
+
+  private final String siteId;
+  private final GridServiceBlockingStub grid;
+  private final Duration responseTime;
+  private final Clock clock;
+  private final UsageReporter reporter;
+  // One worker per OpenADR notification and per watched event; the listener itself returns at once.
+  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private final Map<String, List<String>> curtailmentsByOpenAdrEvent = new ConcurrentHashMap<>();
+
+  /**
+   * @param siteId the site this VEN speaks for
+   * @param grid the controller's GridService, with grid-operator credentials
+   * @param responseTime how long after an OpenADR interval starts the site must be at its target
+   *     (the program's response time, e.g. 10 minutes for non-spinning reserve)
+   */
+  public OpenAdrBridge(
+      String siteId,
+      GridServiceBlockingStub grid,
+      Duration responseTime,
+      Clock clock,
+      UsageReporter reporter) {
+    this.siteId = siteId;
+    this.grid = grid;
+    this.responseTime = responseTime;
+    this.clock = clock;
+    this.reporter = reporter;
+  }
+
+  @Override
+  public void onEvent(EventRef event, List<GridSignal> signals) {
+    workers.execute(() -> apply(event, signals));
+  }
+
+  private void apply(EventRef ref, List<GridSignal> signals) {
+    // A modified OpenADR event replaces all that was said before about it.
+    cancelCurtailments(ref.eventId());
+    List<String> created = new ArrayList<>();
+    for (GridSignal signal : signals) {
+      switch (signal) {
+        case ReduceLoad r when r.kw() > 0 ->
+            create(ref, r.intervalId(), r.start(), r.duration(), b -> b.setReduceByKw(r.kw()))
+                .ifPresent(created::add);
+        case ReduceLoad r -> log.info("OpenADR event {}: SIMPLE level 0, nothing to shed", ref);
+        case ImportCapacityLimit c ->
+            create(ref, c.intervalId(), c.start(), c.duration(), b -> b.setCapSiteKw(c.kw()))
+                .ifPresent(created::add);
+        case SetpointSchedule s -> {
+          for (SignalStep step : s.steps()) {
+            create(
+                    ref,
+                    step.intervalId(),
+                    step.start(),
+                    step.duration(),
+                    b -> b.setCapSiteKw(step.value()))
+                .ifPresent(created::add);
+          }
+        }
+        case PriceSignal p ->
+            log.info(
+                "OpenADR event {}: {} price intervals received; price-driven curtailment is"
+                    + " decided by the strike-price rules, not dispatched as an event",
+                ref.eventId(),
+                p.steps().size());
+        case EventCancelled c ->
+            log.info("OpenADR event {} {}: its curtailments were cancelled", ref, c.reason());
+      }
+    }
+    if (!created.isEmpty()) {
+      curtailmentsByOpenAdrEvent.put(ref.eventId(), List.copyOf(created));
+    }
+  }
+
+  private java.util.Optional<String> create(
+      EventRef ref,
+      int intervalId,
+      Instant start,
+      Duration duration,
+      java.util.function.Consumer<CreateCurtailmentEventRequest.Builder> target) {
+    Instant now = clock.instant();
+    Instant end = start.plus(duration);
+    if (!end.isAfter(now)) {
+      log.info("OpenADR event {} interval {} is already over; ignored", ref.eventId(), intervalId);
+      return java.util.Optional.empty();
+    }
+    // An interval announced late still counts from now: the controller refuses starts in the past.
+    Instant effectiveStart = start.isBefore(now) ? now : start;
+    CreateCurtailmentEventRequest.Builder request =
+        CreateCurtailmentEventRequest.newBuilder()
+            .setSiteId(siteId)
+            .setRequestId(
+                "openadr:" + ref.eventId() + ":" + ref.modificationDateTime() + ":" + intervalId)
+            .setStartAt(timestamp(effectiveStart))
+            .setEndAt(timestamp(end))
+            .setResponseTimeS(Math.min(responseTime.toMillis(), duration.toMillis()) / 1000.0)
+            .setProgram("OpenADR " + ref.programName() + " / " + ref.eventName());
+    target.accept(request);
+    try {
+      CurtailmentEvent created = grid.createCurtailmentEvent(request.build());
+      log.info(
+          "OpenADR event {} interval {} -> curtailment event {}",
+          ref.eventId(),
+          intervalId,
+          created.getEventId());
+      workers.execute(() -> watchAndReport(ref.eventId(), intervalId, created));
+      return java.util.Optional.of(created.getEventId());
+    } catch (StatusRuntimeException e) {
+      log.warn(
+          "OpenADR event {} interval {} refused by the controller: {}",
+          ref.eventId(),
+          intervalId,
+          e.getStatus());
+      return java.util.Optional.empty();
+    }
+  }
+
+  private void cancelCurtailments(String openAdrEventId) {
+    List<String> previous = curtailmentsByOpenAdrEvent.remove(openAdrEventId);
+    if (previous == null) {
+      return;
+    }
+    for (String eventId : previous) {
+      try {
+        grid.cancelCurtailmentEvent(
+            CancelCurtailmentEventRequest.newBuilder().setEventId(eventId).build());
+      } catch (StatusRuntimeException e) {
+        // Already over or cancelled: nothing left to undo.
+        log.debug("cancel of {} not needed: {}", eventId, e.getStatus());
+      }
+    }
+  }
+
+  /** Follows one curtailment event to its end, then reports what the site really drew. */
+  private void watchAndReport(String openAdrEventId, int intervalId, CurtailmentEvent event) {
+    double sumKw = 0;
+    int samples = 0;
+    EventStatus last = null;
+    try {
+      Iterator<EventStatus> statuses =
+          grid.watchEvent(WatchEventRequest.newBuilder().setEventId(event.getEventId()).build());
+      while (statuses.hasNext()) {
+        last = statuses.next();
+        if (last.getEvent().getState() == EventState.EVENT_STATE_ACTIVE) {
+          sumKw += last.getMeasuredKw();
+          samples++;
+        }
+      }
+    } catch (StatusRuntimeException e) {
+      log.warn("lost the watch of {}: {}", event.getEventId(), e.getStatus());
+      return;
+    }
+    if (last == null
+        || last.getEvent().getState() != EventState.EVENT_STATE_COMPLETED
+        || samples == 0) {
+      return;
+    }
+    Instant start = instant(last.getEvent().getStartAt());
+    Instant end = instant(last.getEvent().getEndAt());
+    UsageInterval interval =
+        new UsageInterval(
+            intervalId, start, Duration.between(start, end), sumKw / samples, last.getBaselineKw());
+    try {
+      reporter.report(openAdrEventId, List.of(interval));
+      log.info(
+          "reported OpenADR event {}: usage {} kW against a baseline of {} kW",
+          openAdrEventId,
+          Math.round(interval.usageKw() * 10) / 10.0,
+          Math.round(interval.baselineKw() * 10) / 10.0);
+    } catch (RuntimeException e) {
+      log.warn("report for OpenADR event {} failed: {}", openAdrEventId, e.getMessage());
+    }
+  }
+
+  private static Timestamp timestamp(Instant t) {
+    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+  }
+
+  private static Instant instant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+
+  @Override
+  public void close() {
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
