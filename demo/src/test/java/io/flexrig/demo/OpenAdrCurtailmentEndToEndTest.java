@@ -115,7 +115,7 @@ class OpenAdrCurtailmentEndToEndTest {
   @Test
   void simpleEventOnTheVtnCurtailsTheSiteAndTheVenReportsTheMeasuredDelta() {
     // Another program's events are not this site's business.
-    vtn.createProgram(Program.request("unrelated-program", null));
+    String otherProgram = vtn.createProgram(Program.request("unrelated-program", null)).id();
     String ourProgram =
         ven.programs().stream()
             .filter(p -> p.programName().equals(PROGRAM))
@@ -132,6 +132,15 @@ class OpenAdrCurtailmentEndToEndTest {
                 List.of(EventPayloadDescriptor.of("SIMPLE", null, null)),
                 IntervalPeriod.of(start.toString(), "PT20S"),
                 List.of(new Interval(0, null, List.of(ValuesMap.of("SIMPLE", 1))))));
+
+    vtn.createEvent(
+        Event.request(
+            otherProgram,
+            "not-ours",
+            null,
+            List.of(EventPayloadDescriptor.of("SIMPLE", null, null)),
+            IntervalPeriod.of(start.toString(), "PT20S"),
+            List.of(new Interval(0, null, List.of(ValuesMap.of("SIMPLE", 3))))));
 
     CurtailmentEvent curtailment =
         await()
@@ -172,6 +181,13 @@ class OpenAdrCurtailmentEndToEndTest {
     // The reported average covers the ramp down, so it sheds less than the 3 kW held at the end.
     assertThat(payloads.get("DELTA_USAGE")).isLessThan(-1.5);
     assertThat(payloads.get("BASELINE")).isCloseTo(met.getBaselineKw(), within(0.01));
+    assertThat(
+            fleet
+                .grid()
+                .listCurtailmentEvents(
+                    ListCurtailmentEventsRequest.newBuilder().setSiteId(SITE).build())
+                .getEventsList())
+        .hasSize(1);
   }
 
   private EventStatus status(CurtailmentEvent event) {
