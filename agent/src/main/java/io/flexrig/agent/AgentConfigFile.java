@@ -77,8 +77,8 @@ public final class AgentConfigFile {
     }
     String provider = f.text("i2c_provider", "linuxfs-i2c");
     boolean hasI2c =
-        profile.sensors().stream().anyMatch(s -> s.address().startsWith("i2c:"))
-            || f.sensors().values().stream().anyMatch(a -> a.startsWith("i2c:"));
+        profile.sensors().stream().anyMatch(s -> usesPi4j(s.address()))
+            || f.sensors().values().stream().anyMatch(AgentConfigFile::usesPi4j);
     try {
       return AgentConfig.builder(
               f.text("rig_id", null), f.text("site_id", null), profile, f.text("controller", null))
@@ -95,6 +95,10 @@ public final class AgentConfigFile {
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static boolean usesPi4j(String address) {
+    return address.startsWith("i2c:") || address.startsWith("spi:") || address.startsWith("gpio:");
   }
 
   private record Fields(Path file, Map<?, ?> map) {

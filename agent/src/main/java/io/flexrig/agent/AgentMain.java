@@ -7,7 +7,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one rig's agent until SIGTERM: {@code java -cp ... io.flexrig.agent.AgentMain
- * /etc/flexrig/agent.yaml}. Exit code 2 for a configuration error.
+ * /etc/flexrig/agent.yaml}. Exit code 2 for a configuration error. {@code AgentMain probe [--json]
+ * [agent.yaml]} runs the technician's probe instead: every sensor opened and sampled once, a table
+ * of what works (exit code 1 when something failed).
  */
 public final class AgentMain {
   private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
@@ -15,6 +17,9 @@ public final class AgentMain {
   private AgentMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (args.length > 0 && args[0].equals("probe")) {
+      System.exit(probe(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
     Path file = Path.of(args.length > 0 ? args[0] : "/etc/flexrig/agent.yaml");
     AgentConfig config;
     try {
@@ -42,5 +47,61 @@ public final class AgentMain {
       System.exit(2);
     }
     stopped.await();
+  }
+
+  private static int probe(String[] args) {
+    boolean json = java.util.Arrays.asList(args).contains("--json");
+    Path file =
+        Path.of(
+            java.util.Arrays.stream(args)
+                .filter(a -> !a.startsWith("--"))
+                .findFirst()
+                .orElse("/etc/flexrig/agent.yaml"));
+    AgentConfig config;
+    try {
+      config = AgentConfigFile.load(file);
+    } catch (AgentConfigFile.InvalidConfigException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    io.flexrig.agent.source.SourceContext.Builder context =
+        io.flexrig.agent.source.SourceContext.builder()
+            .clock(config.clock())
+            .opcUaEndpointUrl(config.opcUaEndpointUrl());
+    com.pi4j.context.Context pi4j = config.pi4j() == null ? null : config.pi4j().get();
+    if (pi4j != null) {
+      context.service(
+          io.flexrig.agent.source.i2c.Pi4jI2c.class,
+          () -> new io.flexrig.agent.source.i2c.Pi4jI2c(pi4j, config.i2cProviderId()));
+      context.service(
+          io.flexrig.agent.source.spi.Pi4jSpi.class,
+          () -> new io.flexrig.agent.source.spi.Pi4jSpi(pi4j, "linuxfs-spi"));
+      context.service(
+          io.flexrig.agent.source.gpio.Pi4jGpio.class,
+          () -> io.flexrig.agent.source.gpio.Pi4jGpio.linuxfs(pi4j));
+    }
+    try (io.flexrig.agent.source.SourceContext sources = context.build()) {
+      var results =
+          new io.flexrig.agent.source.probe.Probe(
+                  io.flexrig.agent.source.SourceDrivers.load(),
+                  sources,
+                  java.time.Duration.ofSeconds(3))
+              .run(
+                  io.flexrig.agent.source.probe.Probe.withOverrides(
+                      config.profile().sensors(), config.sensorAddressOverrides()));
+      System.out.print(
+          json
+              ? io.flexrig.agent.source.probe.Probe.json(results) + "\n"
+              : io.flexrig.agent.source.probe.Probe.table(results));
+      return results.stream()
+              .anyMatch(
+                  r -> r.outcome() == io.flexrig.agent.source.probe.ProbeResult.Outcome.FAILED)
+          ? 1
+          : 0;
+    } finally {
+      if (pi4j != null) {
+        pi4j.shutdown();
+      }
+    }
   }
 }

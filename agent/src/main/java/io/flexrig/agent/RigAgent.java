@@ -16,7 +16,9 @@ import io.flexrig.agent.source.SourceDrivers;
 import io.flexrig.agent.source.StreamingSource;
 import io.flexrig.agent.source.cgminer.CgminerDriver;
 import io.flexrig.agent.source.cgminer.MinerControl;
+import io.flexrig.agent.source.gpio.Pi4jGpio;
 import io.flexrig.agent.source.i2c.Pi4jI2c;
+import io.flexrig.agent.source.spi.Pi4jSpi;
 import io.flexrig.agent.uplink.FleetMessages;
 import io.flexrig.agent.uplink.FleetUplink;
 import io.flexrig.agent.uplink.MemoryOutbox;
@@ -80,6 +82,9 @@ public final class RigAgent implements AutoCloseable {
       Supplier<Context> pi4j = memoize(config.pi4j());
       this.pi4j = pi4j;
       context.service(Pi4jI2c.class, () -> new Pi4jI2c(pi4j.get(), config.i2cProviderId()));
+      // SPI and GPIO have no simulator provider: on a board they are Pi4J's Linux file-system ones.
+      context.service(Pi4jSpi.class, () -> new Pi4jSpi(pi4j.get(), "linuxfs-spi"));
+      context.service(Pi4jGpio.class, () -> Pi4jGpio.linuxfs(pi4j.get()));
     } else {
       this.pi4j = null;
     }

@@ -39,10 +39,14 @@ class ArchitectureTest {
   }
 
   @Test
-  void pi4jStaysInTheI2cAdapterAndTheCompositionRoot() {
+  void pi4jStaysInTheI2cSpiAndGpioAdaptersAndTheCompositionRoot() {
     noClasses()
         .that()
-        .resideOutsideOfPackages("io.flexrig.agent.source.i2c..", "io.flexrig.agent")
+        .resideOutsideOfPackages(
+            "io.flexrig.agent.source.i2c..",
+            "io.flexrig.agent.source.spi..",
+            "io.flexrig.agent.source.gpio..",
+            "io.flexrig.agent")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("com.pi4j..")

@@ -6,12 +6,13 @@ import java.util.OptionalInt;
 /**
  * A sensor address of a hardware profile, parsed once at load so a typo fails the profile instead
  * of a driver at run time. The scheme picks the driver: {@code cgminer://host:port}, {@code
- * opcua:<node id>}, {@code i2c:<bus>/<0xaddr>/<chip>}, {@code nvidia-smi:<gpu index or all>}.
+ * opcua:<node id>}, {@code i2c:<bus>/<0xaddr>/<chip>}, {@code nvidia-smi:<gpu index or all>},
+ * {@code spi:<bus>/<chip select>/<chip>}, {@code gpio:<BCM pin>/<function>}.
  */
 public sealed interface SensorAddress {
 
   /** The schemes Flexrig has drivers for, as written before the first colon. */
-  List<String> SCHEMES = List.of("cgminer", "opcua", "i2c", "nvidia-smi");
+  List<String> SCHEMES = List.of("cgminer", "opcua", "i2c", "nvidia-smi", "spi", "gpio");
 
   /** The scheme of this address, one of {@link #SCHEMES}. */
   String scheme();
@@ -55,6 +56,28 @@ public sealed interface SensorAddress {
 
     public boolean allGpus() {
       return gpuIndex.isEmpty();
+    }
+  }
+
+  /** A chip on an SPI bus, e.g. a MAX31855 thermocouple converter on bus 0, chip select 1. */
+  record Spi(int bus, int chipSelect, String chip) implements SensorAddress {
+    @Override
+    public String scheme() {
+      return "spi";
+    }
+  }
+
+  /**
+   * A GPIO pin (BCM numbering) and what it does: {@code fan_tach} (tachometer input), {@code
+   * fan_pwm} (PWM fan output), {@code psu_enable} (relay to the PSU's enable line).
+   */
+  record Gpio(int pin, String function) implements SensorAddress {
+    /** The pin functions Flexrig has drivers for. */
+    public static final List<String> FUNCTIONS = List.of("fan_tach", "fan_pwm", "psu_enable");
+
+    @Override
+    public String scheme() {
+      return "gpio";
     }
   }
 

@@ -13,6 +13,9 @@ final class SensorAddressParser {
   private static final Pattern I2C =
       Pattern.compile("(\\d{1,2})/0x([0-9A-Fa-f]{2})/([a-z][a-z0-9_\\-]*)");
 
+  private static final Pattern SPI = Pattern.compile("(\\d{1,2})/(\\d{1,2})/([a-z][a-z0-9_\\-]*)");
+  private static final Pattern GPIO = Pattern.compile("(\\d{1,3})/([a-z][a-z0-9_]*)");
+
   private SensorAddressParser() {}
 
   static SensorAddress parse(String address) {
@@ -24,6 +27,8 @@ final class SensorAddressParser {
       case "opcua" -> parseOpcUa(rest);
       case "i2c" -> parseI2c(rest);
       case "nvidia-smi" -> parseNvidiaSmi(rest);
+      case "spi" -> parseSpi(rest);
+      case "gpio" -> parseGpio(rest);
       default ->
           throw new IllegalArgumentException(
               "unknown address scheme '"
@@ -89,5 +94,31 @@ final class SensorAddressParser {
     }
     throw new IllegalArgumentException(
         "malformed nvidia-smi address; expected nvidia-smi:all or nvidia-smi:<gpu index>");
+  }
+
+  private static SensorAddress.Spi parseSpi(String rest) {
+    Matcher m = SPI.matcher(rest);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "malformed SPI address; expected spi:<bus>/<chip select>/<chip>, e.g. spi:0/0/max31855");
+    }
+    return new SensorAddress.Spi(
+        Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), m.group(3));
+  }
+
+  private static SensorAddress.Gpio parseGpio(String rest) {
+    Matcher m = GPIO.matcher(rest);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "malformed GPIO address; expected gpio:<BCM pin>/<function>, e.g. gpio:17/fan_tach");
+    }
+    if (!SensorAddress.Gpio.FUNCTIONS.contains(m.group(2))) {
+      throw new IllegalArgumentException(
+          "unknown GPIO function '"
+              + m.group(2)
+              + "'; known: "
+              + String.join(", ", SensorAddress.Gpio.FUNCTIONS));
+    }
+    return new SensorAddress.Gpio(Integer.parseInt(m.group(1)), m.group(2));
   }
 }

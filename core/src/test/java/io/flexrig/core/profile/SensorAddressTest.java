@@ -41,6 +41,20 @@ class SensorAddressTest {
         .isEqualTo(new SensorAddress.NvidiaSmi(OptionalInt.of(3)));
   }
 
+  @Test
+  void spiAddressIsBusChipSelectAndChip() {
+    assertThat(SensorAddress.parse("spi:0/1/max31855"))
+        .isEqualTo(new SensorAddress.Spi(0, 1, "max31855"));
+  }
+
+  @Test
+  void gpioAddressIsPinAndFunction() {
+    assertThat(SensorAddress.parse("gpio:17/fan_tach"))
+        .isEqualTo(new SensorAddress.Gpio(17, "fan_tach"));
+    assertThat(SensorAddress.parse("gpio:27/psu_enable"))
+        .isEqualTo(new SensorAddress.Gpio(27, "psu_enable"));
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -55,7 +69,10 @@ class SensorAddressTest {
         "i2c:1/0x7f/ina226             | outside the 7-bit range",
         "i2c:1/0x40                    | expected i2c:<bus>/<0xaddr>/<chip>",
         "nvidia-smi:first              | expected nvidia-smi:all",
-        "modbus://10.0.0.5:502         | known schemes: cgminer, opcua, i2c, nvidia-smi",
+        "spi:0/max31855                | expected spi:<bus>/<chip select>/<chip>",
+        "gpio:17                       | expected gpio:<BCM pin>/<function>",
+        "gpio:17/buzzer                | unknown GPIO function 'buzzer'",
+        "modbus://10.0.0.5:502         | known schemes: cgminer, opcua, i2c, nvidia-smi, spi, gpio",
         "127.0.0.1:4028                | unknown address scheme",
       })
   void malformedAddressIsRejectedWithTheExpectedForm(String address, String fragment) {

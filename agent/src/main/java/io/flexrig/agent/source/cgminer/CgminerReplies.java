@@ -92,7 +92,77 @@ public final class CgminerReplies {
     addCount(out, s, ACCEPTED, "Accepted", readAt);
     addCount(out, s, REJECTED, "Rejected", readAt);
     addCount(out, s, HW_ERRORS, "Hardware Errors", readAt);
+    addWhatsminerSummary(out, s, readAt);
     return out;
+  }
+
+  /**
+   * Whether a summary comes from Whatsminer's btminer, which reports power, fans and chip
+   * temperatures there and has no Antminer-style {@code stats}.
+   */
+  public static boolean isWhatsminerSummary(String reply) {
+    return reply.contains("\"Power_RT\"")
+        || reply.contains("\"Fan Speed In\"")
+        || reply.contains("btminer");
+  }
+
+  // btminer: "Power_RT" is the PSU's real-time input power, "Power" the older name of it.
+  private static void addWhatsminerSummary(
+      List<Reading> out, Map<String, Object> s, Instant readAt) {
+    String powerKey =
+        s.containsKey("Power_RT") ? "Power_RT" : s.containsKey("Power") ? "Power" : null;
+    if (powerKey != null) {
+      out.add(positive(POWER, numberOr(s.get(powerKey), Double.NaN), "W", readAt));
+    }
+    if (s.containsKey("Fan Speed In")) {
+      out.add(positive("miner.fan1", numberOr(s.get("Fan Speed In"), Double.NaN), "rpm", readAt));
+    }
+    if (s.containsKey("Fan Speed Out")) {
+      out.add(positive("miner.fan2", numberOr(s.get("Fan Speed Out"), Double.NaN), "rpm", readAt));
+    }
+    if (s.containsKey("Chip Temp Max")) {
+      out.add(positive(CHIP_TEMP_MAX, numberOr(s.get("Chip Temp Max"), Double.NaN), "C", readAt));
+    }
+    if (s.containsKey("Temperature")) {
+      out.add(positive(PCB_TEMP_MAX, numberOr(s.get("Temperature"), Double.NaN), "C", readAt));
+    }
+  }
+
+  /**
+   * {@code devs} / {@code edevs} (Whatsminer btminer): one record per hash board with its {@code
+   * Slot}, {@code Chip Temp Max} and board {@code Temperature}; boards are numbered from 1 like
+   * Antminer chains.
+   */
+  public static List<Reading> devs(String command, String reply, Instant readAt)
+      throws CgminerProtocolException {
+    Map<String, Object> root = parse(command, reply);
+    List<Reading> out = new ArrayList<>();
+    List<Map<String, Object>> boards = sections(root, "DEVS");
+    for (int i = 0; i < boards.size(); i++) {
+      Map<String, Object> b = boards.get(i);
+      double slot = numberOr(b.get("Slot"), numberOr(b.get("ASC"), i));
+      String chain = "miner.chain" + ((int) slot + 1);
+      if (b.containsKey("Chip Temp Max")) {
+        out.add(
+            positive(
+                chain + ".chip_temp_max",
+                numberOr(b.get("Chip Temp Max"), Double.NaN),
+                "C",
+                readAt));
+      }
+      if (b.containsKey("Temperature")) {
+        out.add(
+            positive(
+                chain + ".pcb_temp_max", numberOr(b.get("Temperature"), Double.NaN), "C", readAt));
+      }
+    }
+    return out;
+  }
+
+  private static Reading positive(String name, double value, String unit, Instant readAt) {
+    return Double.isFinite(value) && value > 0
+        ? Reading.good(name, value, unit, readAt)
+        : Reading.bad(name, unit, readAt);
   }
 
   /**
@@ -108,6 +178,11 @@ public final class CgminerReplies {
       for (Map.Entry<String, Object> e : section.entrySet()) {
         String key = e.getKey();
         Matcher m;
+        if (key.startsWith("MM ID") && e.getValue() instanceof String mm) {
+          double[] maxima = avalonModule(out, key.substring(5).strip(), mm, readAt);
+          chipMax = Math.max(chipMax, maxima[0]);
+          continue;
+        }
         if ((m = FAN.matcher(key)).matches()) {
           double rpm = numberOr(e.getValue(), Double.NaN);
           if (rpm > 0) {
@@ -151,6 +226,51 @@ public final class CgminerReplies {
       out.add(Reading.good(PCB_TEMP_MAX, pcbMax, "C", readAt));
     }
     return out;
+  }
+
+  /**
+   * One Avalon hash module's status string: board chip temperatures from {@code MTmax}, the
+   * module's hottest chip {@code TMax}, inlet {@code Temp}, fans {@code Fan1..n}, and wall power
+   * from {@code WALLPOWER} or, on firmwares without it, the seventh {@code PS} value.
+   *
+   * @return the hottest chip temperature seen, or -infinity
+   */
+  private static double[] avalonModule(
+      List<Reading> out, String moduleId, String mm, Instant readAt) {
+    Map<String, List<String>> st = AvalonStatus.parse(mm);
+    double hottest = Double.NEGATIVE_INFINITY;
+    List<String> boards = st.getOrDefault("MTmax", List.of());
+    for (int b = 0; b < boards.size(); b++) {
+      double t = AvalonStatus.number(st, "MTmax", b);
+      if (t > 0) {
+        // Modern Avalons have one module (ID 0); older multi-module ones keep boards apart.
+        String chain = moduleId.equals("0") ? "miner.chain" : "miner.mm" + moduleId + ".chain";
+        out.add(Reading.good(chain + (b + 1) + ".chip_temp_max", t, "C", readAt));
+        hottest = Math.max(hottest, t);
+      }
+    }
+    double tmax = AvalonStatus.number(st, "TMax", 0);
+    if (tmax > 0) {
+      hottest = Math.max(hottest, tmax);
+    }
+    double inlet = AvalonStatus.number(st, "Temp", 0);
+    if (Double.isFinite(inlet)) {
+      out.add(Reading.good("miner.inlet_temp", inlet, "C", readAt));
+    }
+    for (int f = 1; st.containsKey("Fan" + f); f++) {
+      double rpm = AvalonStatus.number(st, "Fan" + f, 0);
+      if (rpm > 0) {
+        out.add(Reading.good("miner.fan" + f, rpm, "rpm", readAt));
+      }
+    }
+    double watts = AvalonStatus.number(st, "WALLPOWER", 0);
+    if (!(watts > 0)) {
+      watts = AvalonStatus.number(st, "PS", 6);
+    }
+    if (st.containsKey("WALLPOWER") || st.containsKey("PS")) {
+      out.add(positive(POWER, watts, "W", readAt));
+    }
+    return new double[] {hottest};
   }
 
   /** {@code power} (LuxOS): {@code "POWER":[{"Watts":3050,"PSU":true}]}. */

@@ -22,6 +22,9 @@ public final class CgminerSource implements PolledSource {
   private final CgminerClient client;
   private final Clock clock;
   private volatile boolean powerSupported = true;
+  private volatile boolean statsSupported = true;
+  // Whatsminer's btminer has no Antminer-style stats: its boards come from edevs (or devs).
+  private volatile String boardsCommand = "stats";
 
   public CgminerSource(String name, CgminerClient client, Clock clock) {
     this.name = name;
@@ -39,19 +42,22 @@ public final class CgminerSource implements PolledSource {
     List<Reading> out = new ArrayList<>(24);
     String summary = client.send("summary");
     Instant at = clock.instant();
+    boolean summaryHasChipTemp = false;
     try {
-      out.addAll(CgminerReplies.summary(summary, at));
+      List<Reading> s = CgminerReplies.summary(summary, at);
+      out.addAll(s);
+      summaryHasChipTemp = s.stream().anyMatch(r -> r.name().equals(CgminerReplies.CHIP_TEMP_MAX));
+      if (boardsCommand.equals("stats") && CgminerReplies.isWhatsminerSummary(summary)) {
+        boardsCommand = "edevs";
+        powerSupported = false; // btminer reports power in its summary
+        log.info("miner {} runs Whatsminer btminer; reading boards with edevs", client.address());
+      }
     } catch (CgminerProtocolException e) {
       log.debug("summary from {} unusable: {}", client.address(), e.getMessage());
       out.add(Reading.bad(CgminerReplies.HASHRATE_5S, "TH/s", at));
     }
-    String stats = client.send("stats");
-    at = clock.instant();
-    try {
-      out.addAll(CgminerReplies.stats(stats, at));
-    } catch (CgminerProtocolException e) {
-      log.debug("stats from {} unusable: {}", client.address(), e.getMessage());
-      out.add(Reading.bad(CgminerReplies.CHIP_TEMP_MAX, "C", at));
+    if (statsSupported) {
+      sampleBoards(out, summaryHasChipTemp);
     }
     if (powerSupported) {
       String power = client.send("power");
@@ -69,6 +75,46 @@ public final class CgminerSource implements PolledSource {
       }
     }
     return out;
+  }
+
+  private void sampleBoards(List<Reading> out, boolean summaryHasChipTemp) throws IOException {
+    String command = boardsCommand;
+    String reply = client.send(command);
+    Instant at = clock.instant();
+    try {
+      if (command.equals("stats")) {
+        List<Reading> stats = CgminerReplies.stats(reply, at);
+        // A summary that already gave the hottest chip wins over a stats reply without one.
+        for (Reading r : stats) {
+          if (!(summaryHasChipTemp
+              && r.name().equals(CgminerReplies.CHIP_TEMP_MAX)
+              && r.quality() == io.flexrig.agent.source.Quality.BAD)) {
+            out.add(r);
+          }
+        }
+      } else {
+        out.addAll(CgminerReplies.devs(command, reply, at));
+      }
+    } catch (CgminerCommandException e) {
+      if (command.equals("edevs")) {
+        boardsCommand = "devs"; // older btminer
+      } else {
+        statsSupported = false;
+        log.info(
+            "miner {} refuses '{}' ({}); not asking again",
+            client.address(),
+            command,
+            e.minerMessage());
+      }
+      if (!summaryHasChipTemp) {
+        out.add(Reading.bad(CgminerReplies.CHIP_TEMP_MAX, "C", at));
+      }
+    } catch (CgminerProtocolException e) {
+      log.debug("{} from {} unusable: {}", command, client.address(), e.getMessage());
+      if (!summaryHasChipTemp) {
+        out.add(Reading.bad(CgminerReplies.CHIP_TEMP_MAX, "C", at));
+      }
+    }
   }
 
   @Override

@@ -89,7 +89,7 @@ public final class Ina226Source implements PolledSource {
       throw new IOException("cannot open " + address + ": " + e.getMessage(), e);
     }
     try {
-      busLock.lock();
+      lockBus();
       try {
         int manufacturer = readWord(Ina226.REG_MANUFACTURER_ID);
         if (manufacturer != Ina226.MANUFACTURER_ID_TI) {
@@ -120,7 +120,7 @@ public final class Ina226Source implements PolledSource {
     int bus;
     int current;
     int power;
-    busLock.lock();
+    lockBus();
     try {
       bus = readWord(Ina226.REG_BUS_VOLTAGE);
       current = readWord(Ina226.REG_CURRENT);
@@ -137,6 +137,19 @@ public final class Ina226Source implements PolledSource {
         Reading.good(dcName, dcW, "W", at),
         Reading.good(busName, Ina226.busVoltageV(bus), "V", at),
         Reading.good(currentName, chip.currentA(current), "A", at));
+  }
+
+  private void lockBus() throws IOException {
+    try {
+      if (!busLock.tryLock(
+          I2cChip.DEFAULT_BUS_TIMEOUT.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+        throw new IOException(
+            "I2C bus " + address.bus() + " busy too long; " + address + " not read");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted waiting for I2C bus " + address.bus());
+    }
   }
 
   private int readWord(int register) throws IOException {
