@@ -9,11 +9,14 @@ import java.util.Objects;
  * How to run a {@link FleetController}.
  *
  * @param port TCP port to listen on; 0 picks a free one (see {@link FleetController#port()})
- * @param databaseFile the SQLite file (created if missing)
+ * @param databaseFile the SQLite file (created if missing); may be null when {@code databaseUrl} is
+ *     given
  * @param plaintext true for plaintext gRPC; the only transport until mTLS arrives
  * @param telemetryInterval interval at which agents are asked to send telemetry
  * @param clock the controller's clock (events, freshness, timestamps)
  * @param bindHost the address to listen on; loopback unless configured otherwise
+ * @param databaseUrl JDBC URL of the database ({@code jdbc:sqlite:..} or {@code
+ *     jdbc:postgresql:..}); null means the SQLite file {@code databaseFile}
  */
 public record ControllerConfig(
     int port,
@@ -21,7 +24,8 @@ public record ControllerConfig(
     boolean plaintext,
     Duration telemetryInterval,
     Clock clock,
-    String bindHost) {
+    String bindHost,
+    String databaseUrl) {
 
   public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(1);
   public static final String LOOPBACK = "127.0.0.1";
@@ -30,7 +34,10 @@ public record ControllerConfig(
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be in 0..65535, got " + port);
     }
-    Objects.requireNonNull(databaseFile, "databaseFile");
+    if (databaseUrl == null || databaseUrl.isBlank()) {
+      Objects.requireNonNull(databaseFile, "databaseFile (or databaseUrl)");
+      databaseUrl = null;
+    }
     telemetryInterval = telemetryInterval == null ? DEFAULT_TELEMETRY_INTERVAL : telemetryInterval;
     if (telemetryInterval.isNegative()
         || telemetryInterval.isZero()
@@ -44,10 +51,32 @@ public record ControllerConfig(
     }
   }
 
+  /** Uses the SQLite file {@code databaseFile}. */
+  public ControllerConfig(
+      int port,
+      Path databaseFile,
+      boolean plaintext,
+      Duration telemetryInterval,
+      Clock clock,
+      String bindHost) {
+    this(port, databaseFile, plaintext, telemetryInterval, clock, bindHost, null);
+  }
+
   /** Listens on loopback. */
   public ControllerConfig(
       int port, Path databaseFile, boolean plaintext, Duration telemetryInterval, Clock clock) {
     this(port, databaseFile, plaintext, telemetryInterval, clock, LOOPBACK);
+  }
+
+  /** The JDBC URL of the database: {@code databaseUrl}, else the SQLite file. */
+  public String jdbcUrl() {
+    return databaseUrl != null ? databaseUrl : "jdbc:sqlite:" + databaseFile.toAbsolutePath();
+  }
+
+  /** The same, on the database at a JDBC URL. */
+  public ControllerConfig withDatabaseUrl(String url) {
+    return new ControllerConfig(
+        port, databaseFile, plaintext, telemetryInterval, clock, bindHost, url);
   }
 
   /** Plaintext on loopback with a 1 s telemetry interval and the UTC system clock. */

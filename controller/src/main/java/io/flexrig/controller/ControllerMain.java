@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
  * controller --port 50051 --db /var/lib/flexrig/controller.db [--host 0.0.0.0]
  *            [--telemetry-interval-ms 1000]
  * controller --config /etc/flexrig/controller.properties
+ * controller --db-url jdbc:postgresql://db.example:5432/flexrig?user=flexrig ...
  * </pre>
  *
  * The properties file uses the same names without dashes ({@code port}, {@code db}, {@code host},
@@ -24,7 +25,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class ControllerMain {
 
-  private static final Set<String> KEYS = Set.of("port", "db", "host", "telemetry-interval-ms");
+  private static final Set<String> KEYS =
+      Set.of("port", "db", "db-url", "host", "telemetry-interval-ms");
 
   private ControllerMain() {}
 
@@ -35,7 +37,7 @@ public final class ControllerMain {
     } catch (IllegalArgumentException e) {
       System.err.println("controller: " + e.getMessage());
       System.err.println(
-          "usage: controller [--config FILE] [--port N] [--db FILE] [--host ADDR]"
+          "usage: controller [--config FILE] [--port N] [--db FILE | --db-url JDBC_URL] [--host ADDR]"
               + " [--telemetry-interval-ms N]");
       System.exit(2);
       return;
@@ -83,7 +85,8 @@ public final class ControllerMain {
           true,
           Duration.ofMillis(Long.parseLong(p.getProperty("telemetry-interval-ms").strip())),
           Clock.systemUTC(),
-          p.getProperty("host").strip());
+          p.getProperty("host").strip(),
+          p.getProperty("db-url") == null ? null : p.getProperty("db-url").strip());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage(), e);
     }

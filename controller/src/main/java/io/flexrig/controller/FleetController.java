@@ -67,7 +67,10 @@ public final class FleetController implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already started");
     }
-    store = ControllerStore.open(config.databaseFile());
+    store =
+        config.databaseUrl() == null
+            ? ControllerStore.open(config.databaseFile())
+            : ControllerStore.open(config.databaseUrl());
     try {
       fleet = new FleetState(config.clock());
       for (StoredRig rig : store.loadRigs()) {
@@ -126,7 +129,7 @@ public final class FleetController implements AutoCloseable {
         "Fleet controller listening on {}:{} (plaintext), database {}",
         config.bindHost(),
         port(),
-        config.databaseFile());
+        store.url());
     return this;
   }
 

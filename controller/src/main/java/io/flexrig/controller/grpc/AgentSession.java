@@ -239,6 +239,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
     }
     store.saveCommandAck(
         new CommandAckRow(
+            rigId,
             ack.getCommandId(),
             ack.getAccepted(),
             ack.getReason(),
