@@ -1,5 +1,7 @@
 package io.flexrig.controller;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,12 +13,14 @@ import java.util.Objects;
  * @param port TCP port to listen on; 0 picks a free one (see {@link FleetController#port()})
  * @param databaseFile the SQLite file (created if missing); may be null when {@code databaseUrl} is
  *     given
- * @param plaintext true for plaintext gRPC; the only transport until mTLS arrives
+ * @param plaintext plaintext gRPC without any authentication: development only, and only on a
+ *     loopback bind address
  * @param telemetryInterval interval at which agents are asked to send telemetry
  * @param clock the controller's clock (events, freshness, timestamps)
  * @param bindHost the address to listen on; loopback unless configured otherwise
  * @param databaseUrl JDBC URL of the database ({@code jdbc:sqlite:..} or {@code
  *     jdbc:postgresql:..}); null means the SQLite file {@code databaseFile}
+ * @param tls the mTLS material; required unless {@code plaintext}
  */
 public record ControllerConfig(
     int port,
@@ -25,7 +29,8 @@ public record ControllerConfig(
     Duration telemetryInterval,
     Clock clock,
     String bindHost,
-    String databaseUrl) {
+    String databaseUrl,
+    ControllerTls tls) {
 
   public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(1);
   public static final String LOOPBACK = "127.0.0.1";
@@ -46,8 +51,27 @@ public record ControllerConfig(
     }
     clock = clock == null ? Clock.systemUTC() : clock;
     bindHost = bindHost == null || bindHost.isBlank() ? LOOPBACK : bindHost;
-    if (!plaintext) {
-      throw new IllegalArgumentException("only plaintext is supported until mTLS arrives");
+    if (plaintext && tls != null) {
+      throw new IllegalArgumentException("choose plaintext (development) or TLS, not both");
+    }
+    if (!plaintext && tls == null) {
+      throw new IllegalArgumentException(
+          "TLS material is required (certificate, key, site CA); plaintext is a development"
+              + " mode only");
+    }
+    if (plaintext && !isLoopback(bindHost)) {
+      throw new IllegalArgumentException(
+          "plaintext is allowed only on a loopback address, not on '"
+              + bindHost
+              + "': configure TLS (--tls-cert, --tls-key, --tls-client-ca) to listen there");
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cannot resolve the bind address '" + host + "'", e);
     }
   }
 
@@ -59,7 +83,7 @@ public record ControllerConfig(
       Duration telemetryInterval,
       Clock clock,
       String bindHost) {
-    this(port, databaseFile, plaintext, telemetryInterval, clock, bindHost, null);
+    this(port, databaseFile, plaintext, telemetryInterval, clock, bindHost, null, null);
   }
 
   /** Listens on loopback. */
@@ -76,7 +100,13 @@ public record ControllerConfig(
   /** The same, on the database at a JDBC URL. */
   public ControllerConfig withDatabaseUrl(String url) {
     return new ControllerConfig(
-        port, databaseFile, plaintext, telemetryInterval, clock, bindHost, url);
+        port, databaseFile, plaintext, telemetryInterval, clock, bindHost, url, tls);
+  }
+
+  /** The same, with mutual TLS instead of plaintext. */
+  public ControllerConfig withTls(ControllerTls material) {
+    return new ControllerConfig(
+        port, databaseFile, false, telemetryInterval, clock, bindHost, databaseUrl, material);
   }
 
   /** Plaintext on loopback with a 1 s telemetry interval and the UTC system clock. */

@@ -65,6 +65,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
   private final SessionRegistry registry;
   private final Clock clock;
   private final Duration telemetryInterval;
+  private final Caller caller;
 
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.AWAITING_HELLO);
   private final Queue<ControllerMessage> outbound = new ConcurrentLinkedQueue<>();
@@ -84,8 +85,10 @@ final class AgentSession implements StreamObserver<AgentMessage> {
       ControllerStore store,
       SessionRegistry registry,
       Clock clock,
-      Duration telemetryInterval) {
+      Duration telemetryInterval,
+      Caller caller) {
     this.out = out;
+    this.caller = caller;
     this.fleet = fleet;
     this.store = store;
     this.registry = registry;
@@ -129,6 +132,20 @@ final class AgentSession implements StreamObserver<AgentMessage> {
       registration = ProtoMapping.registration(hello);
     } catch (IllegalArgumentException e) {
       fail(Status.INVALID_ARGUMENT.withDescription("malformed AgentHello: " + e.getMessage()));
+      return;
+    }
+    if (caller.role() == Role.AGENT && !caller.name().equals(registration.rigId())) {
+      log.warn(
+          "Certificate of rig '{}' sent a hello claiming rig '{}'",
+          caller.name(),
+          registration.rigId());
+      fail(
+          Status.PERMISSION_DENIED.withDescription(
+              "this certificate belongs to rig '"
+                  + caller.name()
+                  + "'; the hello claims rig '"
+                  + registration.rigId()
+                  + "'"));
       return;
     }
     Instant now = clock.instant();
