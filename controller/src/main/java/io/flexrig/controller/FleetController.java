@@ -45,6 +45,9 @@ public final class FleetController implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(FleetController.class);
   private static final long SHUTDOWN_GRACE_MS = 3_000;
+  // An agent's batch is at most a few hundred kB; anything bigger is refused while deframing,
+  // before it is held in memory (RESOURCE_EXHAUSTED).
+  static final int MAX_INBOUND_MESSAGE_BYTES = 4 * 1024 * 1024;
 
   private final ControllerConfig config;
   private ControllerStore store;
@@ -118,7 +121,7 @@ public final class FleetController implements AutoCloseable {
               .permitKeepAliveWithoutCalls(true)
               .keepAliveTime(30, TimeUnit.SECONDS)
               .keepAliveTimeout(10, TimeUnit.SECONDS)
-              .maxInboundMessageSize(4 * 1024 * 1024)
+              .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
               .addService(
                   new FleetServiceImpl(
                       fleet, store, sessions, config.clock(), config.telemetryInterval()))

@@ -191,6 +191,11 @@ final class AgentSession implements StreamObserver<AgentMessage> {
 
   private void telemetry(TelemetryBatch batch) {
     Instant now = clock.instant();
+    Status refused = AgentInputRules.batch(batch, now);
+    if (refused != null) {
+      fail(refused);
+      return;
+    }
     List<RigSample> samples = new ArrayList<>(batch.getSamplesCount());
     long previous = 0;
     for (var s : batch.getSamplesList()) {
@@ -250,6 +255,11 @@ final class AgentSession implements StreamObserver<AgentMessage> {
   }
 
   private void commandAck(CommandAck ack) {
+    Status refused = AgentInputRules.ack(ack);
+    if (refused != null) {
+      fail(refused);
+      return;
+    }
     fleet.commandAcknowledged(rigId, ack.getCommandId(), ack.getAccepted());
     if (!ack.getAccepted()) {
       log.warn("Rig {} rejected command {}: {}", rigId, ack.getCommandId(), ack.getReason());
@@ -267,6 +277,11 @@ final class AgentSession implements StreamObserver<AgentMessage> {
   }
 
   private void commandResult(CommandResult result) {
+    Status refused = AgentInputRules.result(result);
+    if (refused != null) {
+      fail(refused);
+      return;
+    }
     fleet.commandOutcome(rigId, result.getCommandId(), result.getOutcome().name());
     if (result.getOutcome() == CommandOutcome.COMMAND_OUTCOME_FAILED) {
       log.warn(
@@ -288,6 +303,11 @@ final class AgentSession implements StreamObserver<AgentMessage> {
   }
 
   private void alarm(Alarm alarm) {
+    Status refused = AgentInputRules.alarm(alarm);
+    if (refused != null) {
+      fail(refused);
+      return;
+    }
     Instant now = clock.instant();
     fleet.alarmRaised(rigId, alarm.getCode());
     log.info(

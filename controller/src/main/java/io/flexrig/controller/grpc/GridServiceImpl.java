@@ -47,6 +47,8 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
 
   private static final Logger log = LoggerFactory.getLogger(GridServiceImpl.class);
   private static final int DEFAULT_LIST_LIMIT = 100;
+  private static final int MAX_ID = 128;
+  private static final double MAX_SITE_KW = 10_000_000; // 10 GW: larger than any site
   private static final int MAX_LIST_LIMIT = 1000;
   private static final Duration WATCH_PERIOD = Duration.ofSeconds(1);
 
@@ -77,6 +79,17 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
           case CAP_SITE_KW -> Optional.of(new EventTarget.Cap(request.getCapSiteKw()));
           case TARGET_NOT_SET -> Optional.empty();
         };
+    String tooLong = tooLong(request);
+    if (tooLong != null) {
+      audit(
+          Caller.current(),
+          "CreateCurtailmentEvent",
+          "site " + abbreviate(request.getSiteId()),
+          "INVALID_ARGUMENT",
+          tooLong);
+      responses.onError(invalid(tooLong));
+      return;
+    }
     double responseS = request.getResponseTimeS();
     // NaN and absurd values become zero or huge durations that validation rejects by name.
     Duration response =
@@ -267,6 +280,28 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
             responses.onCompleted();
           }
         });
+  }
+
+  /** A field longer than any real one; the reason, or null. */
+  private static String tooLong(CreateCurtailmentEventRequest r) {
+    if (r.getSiteId().length() > MAX_ID) {
+      return "site_id longer than " + MAX_ID + " characters";
+    }
+    if (r.getRequestId().length() > MAX_ID) {
+      return "request_id longer than " + MAX_ID + " characters";
+    }
+    if (r.getProgram().length() > MAX_ID) {
+      return "program longer than " + MAX_ID + " characters";
+    }
+    double kw = r.hasReduceByKw() ? r.getReduceByKw() : r.getCapSiteKw();
+    if (kw > MAX_SITE_KW) {
+      return "a target of " + kw + " kW is beyond any site (at most " + MAX_SITE_KW + " kW)";
+    }
+    return null;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= MAX_ID ? s : s.substring(0, MAX_ID) + "…";
   }
 
   private static RuntimeException invalid(String reason) {
