@@ -1,6 +1,7 @@
 package io.flexrig.agent;
 
 import com.pi4j.context.Context;
+import io.flexrig.agent.uplink.ClientTls;
 import io.flexrig.core.profile.HardwareProfile;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +16,8 @@ import java.util.function.Supplier;
  * @param siteId the site the rig draws power from
  * @param profile the rig model's hardware profile
  * @param controllerTarget {@code host:port} of the controller's FleetService
- * @param plaintext no TLS to the controller (mTLS comes later; must be true for now)
+ * @param plaintext no TLS to the controller: development only (the controller accepts it on
+ *     loopback only)
  * @param opcUaEndpointUrl the site's OPC UA server (meter, PDU), or null when the rig has none
  * @param sensorAddressOverrides addresses replacing the profile's, by sensor role (e.g. this rig's
  *     outlet on the PDU, its miner's IP)
@@ -28,6 +30,8 @@ import java.util.function.Supplier;
  * @param outboxCapacity most unacknowledged samples kept in memory
  * @param maxReconnectBackoff longest wait between reconnects to the controller
  * @param commandGrace how long after a command's deadline the target may still be reached
+ * @param tls mutual TLS to the controller (this rig's certificate, key, the site CA); required
+ *     unless {@code plaintext}
  */
 public record AgentConfig(
     String rigId,
@@ -43,7 +47,8 @@ public record AgentConfig(
     Clock clock,
     int outboxCapacity,
     Duration maxReconnectBackoff,
-    Duration commandGrace) {
+    Duration commandGrace,
+    ClientTls tls) {
 
   public AgentConfig {
     requireText(rigId, "rig_id");
@@ -62,6 +67,12 @@ public record AgentConfig(
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(maxReconnectBackoff, "maxReconnectBackoff");
     Objects.requireNonNull(commandGrace, "commandGrace");
+    if (plaintext == (tls != null)) {
+      throw new IllegalArgumentException(
+          plaintext
+              ? "choose plaintext (development) or TLS, not both"
+              : "tls_cert, tls_key and tls_ca are required unless plaintext (development)");
+    }
   }
 
   private static void requireText(String value, String field) {
@@ -83,6 +94,7 @@ public record AgentConfig(
     private final HardwareProfile profile;
     private final String controllerTarget;
     private boolean plaintext = true;
+    private ClientTls tls;
     private String opcUaEndpointUrl;
     private Map<String, String> overrides = Map.of();
     private Duration telemetryInterval = Duration.ofSeconds(1);
@@ -102,6 +114,15 @@ public record AgentConfig(
 
     public Builder plaintext(boolean v) {
       plaintext = v;
+      return this;
+    }
+
+    /** Mutual TLS to the controller (turns plaintext off). */
+    public Builder tls(ClientTls v) {
+      tls = v;
+      if (v != null) {
+        plaintext = false;
+      }
       return this;
     }
 
@@ -165,7 +186,8 @@ public record AgentConfig(
           clock,
           outboxCapacity,
           maxReconnectBackoff,
-          commandGrace);
+          commandGrace,
+          tls);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.flexrig.agent;
 
 import com.pi4j.Pi4J;
+import io.flexrig.agent.uplink.ClientTls;
 import io.flexrig.core.profile.HardwareProfile;
 import io.flexrig.core.profile.ProfileException;
 import io.flexrig.core.profile.ProfileLoader;
@@ -31,6 +32,9 @@ public final class AgentConfigFile {
           "profile",
           "controller",
           "plaintext",
+          "tls_cert",
+          "tls_key",
+          "tls_ca",
           "opcua_endpoint",
           "telemetry_interval_ms",
           "i2c_provider",
@@ -79,10 +83,23 @@ public final class AgentConfigFile {
     boolean hasI2c =
         profile.sensors().stream().anyMatch(s -> usesPi4j(s.address()))
             || f.sensors().values().stream().anyMatch(AgentConfigFile::usesPi4j);
+    ClientTls tls = null;
+    if (map.containsKey("tls_cert") || map.containsKey("tls_key") || map.containsKey("tls_ca")) {
+      Path dir = file.toAbsolutePath().getParent();
+      tls =
+          new ClientTls(
+              dir.resolve(f.text("tls_cert", null)),
+              dir.resolve(f.text("tls_key", null)),
+              dir.resolve(f.text("tls_ca", null)));
+      if (f.bool("plaintext", false)) {
+        throw f.error("plaintext", "must not be true with tls_cert/tls_key/tls_ca");
+      }
+    }
     try {
       return AgentConfig.builder(
               f.text("rig_id", null), f.text("site_id", null), profile, f.text("controller", null))
-          .plaintext(f.bool("plaintext", true))
+          .plaintext(tls == null && f.bool("plaintext", true))
+          .tls(tls)
           .opcUaEndpointUrl(f.text("opcua_endpoint", ""))
           .telemetryInterval(Duration.ofMillis(f.number("telemetry_interval_ms", 1000)))
           .i2cProviderId(provider)

@@ -111,7 +111,8 @@ public final class RigAgent implements AutoCloseable {
                 Duration.ofMillis(Math.min(250, config.maxReconnectBackoff().toMillis())),
                 config.maxReconnectBackoff(),
                 100,
-                Duration.ofMinutes(5)),
+                Duration.ofMinutes(5),
+                config.tls()),
             outbox,
             this::hello,
             this::onCommand);

@@ -1,5 +1,7 @@
 package io.flexrig.controller;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,11 +11,16 @@ import java.util.Objects;
  * How to run a {@link FleetController}.
  *
  * @param port TCP port to listen on; 0 picks a free one (see {@link FleetController#port()})
- * @param databaseFile the SQLite file (created if missing)
- * @param plaintext true for plaintext gRPC; the only transport until mTLS arrives
+ * @param databaseFile the SQLite file (created if missing); may be null when {@code databaseUrl} is
+ *     given
+ * @param plaintext plaintext gRPC without any authentication: development only, and only on a
+ *     loopback bind address
  * @param telemetryInterval interval at which agents are asked to send telemetry
  * @param clock the controller's clock (events, freshness, timestamps)
  * @param bindHost the address to listen on; loopback unless configured otherwise
+ * @param databaseUrl JDBC URL of the database ({@code jdbc:sqlite:..} or {@code
+ *     jdbc:postgresql:..}); null means the SQLite file {@code databaseFile}
+ * @param tls the mTLS material; required unless {@code plaintext}
  */
 public record ControllerConfig(
     int port,
@@ -21,7 +28,9 @@ public record ControllerConfig(
     boolean plaintext,
     Duration telemetryInterval,
     Clock clock,
-    String bindHost) {
+    String bindHost,
+    String databaseUrl,
+    ControllerTls tls) {
 
   public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(1);
   public static final String LOOPBACK = "127.0.0.1";
@@ -30,7 +39,10 @@ public record ControllerConfig(
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be in 0..65535, got " + port);
     }
-    Objects.requireNonNull(databaseFile, "databaseFile");
+    if (databaseUrl == null || databaseUrl.isBlank()) {
+      Objects.requireNonNull(databaseFile, "databaseFile (or databaseUrl)");
+      databaseUrl = null;
+    }
     telemetryInterval = telemetryInterval == null ? DEFAULT_TELEMETRY_INTERVAL : telemetryInterval;
     if (telemetryInterval.isNegative()
         || telemetryInterval.isZero()
@@ -39,15 +51,62 @@ public record ControllerConfig(
     }
     clock = clock == null ? Clock.systemUTC() : clock;
     bindHost = bindHost == null || bindHost.isBlank() ? LOOPBACK : bindHost;
-    if (!plaintext) {
-      throw new IllegalArgumentException("only plaintext is supported until mTLS arrives");
+    if (plaintext && tls != null) {
+      throw new IllegalArgumentException("choose plaintext (development) or TLS, not both");
     }
+    if (!plaintext && tls == null) {
+      throw new IllegalArgumentException(
+          "TLS material is required (certificate, key, site CA); plaintext is a development"
+              + " mode only");
+    }
+    if (plaintext && !isLoopback(bindHost)) {
+      throw new IllegalArgumentException(
+          "plaintext is allowed only on a loopback address, not on '"
+              + bindHost
+              + "': configure TLS (--tls-cert, --tls-key, --tls-client-ca) to listen there");
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cannot resolve the bind address '" + host + "'", e);
+    }
+  }
+
+  /** Uses the SQLite file {@code databaseFile}. */
+  public ControllerConfig(
+      int port,
+      Path databaseFile,
+      boolean plaintext,
+      Duration telemetryInterval,
+      Clock clock,
+      String bindHost) {
+    this(port, databaseFile, plaintext, telemetryInterval, clock, bindHost, null, null);
   }
 
   /** Listens on loopback. */
   public ControllerConfig(
       int port, Path databaseFile, boolean plaintext, Duration telemetryInterval, Clock clock) {
     this(port, databaseFile, plaintext, telemetryInterval, clock, LOOPBACK);
+  }
+
+  /** The JDBC URL of the database: {@code databaseUrl}, else the SQLite file. */
+  public String jdbcUrl() {
+    return databaseUrl != null ? databaseUrl : "jdbc:sqlite:" + databaseFile.toAbsolutePath();
+  }
+
+  /** The same, on the database at a JDBC URL. */
+  public ControllerConfig withDatabaseUrl(String url) {
+    return new ControllerConfig(
+        port, databaseFile, plaintext, telemetryInterval, clock, bindHost, url, tls);
+  }
+
+  /** The same, with mutual TLS instead of plaintext. */
+  public ControllerConfig withTls(ControllerTls material) {
+    return new ControllerConfig(
+        port, databaseFile, false, telemetryInterval, clock, bindHost, databaseUrl, material);
   }
 
   /** Plaintext on loopback with a 1 s telemetry interval and the UTC system clock. */

@@ -14,17 +14,32 @@ import java.util.concurrent.CountDownLatch;
  * Runs the fleet controller until SIGTERM (or Ctrl-C).
  *
  * <pre>
- * controller --port 50051 --db /var/lib/flexrig/controller.db [--host 0.0.0.0]
- *            [--telemetry-interval-ms 1000]
+ * controller --port 50051 --db /var/lib/flexrig/controller.db --host 0.0.0.0
+ *            --tls-cert controller.crt --tls-key controller.key --tls-client-ca ca.crt
+ *            [--grid-token-file grid-tokens] [--telemetry-interval-ms 1000]
+ * controller --dev-plaintext --port 50051 --db dev.db     # development, loopback only
  * controller --config /etc/flexrig/controller.properties
+ * controller --db-url jdbc:postgresql://db.example:5432/flexrig?user=flexrig ...
  * </pre>
  *
  * The properties file uses the same names without dashes ({@code port}, {@code db}, {@code host},
- * {@code telemetry-interval-ms}); arguments given after {@code --config} override it.
+ * {@code telemetry-interval-ms}, {@code tls-cert}, ..., {@code dev-plaintext=true}); arguments
+ * given after {@code --config} override it.
  */
 public final class ControllerMain {
 
-  private static final Set<String> KEYS = Set.of("port", "db", "host", "telemetry-interval-ms");
+  private static final Set<String> KEYS =
+      Set.of(
+          "port",
+          "db",
+          "db-url",
+          "host",
+          "telemetry-interval-ms",
+          "tls-cert",
+          "tls-key",
+          "tls-client-ca",
+          "grid-token-file",
+          "dev-plaintext");
 
   private ControllerMain() {}
 
@@ -35,8 +50,9 @@ public final class ControllerMain {
     } catch (IllegalArgumentException e) {
       System.err.println("controller: " + e.getMessage());
       System.err.println(
-          "usage: controller [--config FILE] [--port N] [--db FILE] [--host ADDR]"
-              + " [--telemetry-interval-ms N]");
+          "usage: controller [--config FILE] [--port N] [--db FILE | --db-url JDBC_URL]"
+              + " [--host ADDR] (--tls-cert PEM --tls-key PEM --tls-client-ca PEM"
+              + " [--grid-token-file FILE] | --dev-plaintext) [--telemetry-interval-ms N]");
       System.exit(2);
       return;
     }
@@ -63,6 +79,10 @@ public final class ControllerMain {
         Long.toString(ControllerConfig.DEFAULT_TELEMETRY_INTERVAL.toMillis()));
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
+      if (arg.equals("--dev-plaintext")) {
+        p.setProperty("dev-plaintext", "true");
+        continue;
+      }
       if (!arg.startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("expected --name value, got '" + arg + "'");
       }
@@ -76,17 +96,44 @@ public final class ControllerMain {
         throw new IllegalArgumentException("unknown option --" + name);
       }
     }
+    ControllerTls tls = null;
+    if (p.getProperty("tls-cert") != null
+        || p.getProperty("tls-key") != null
+        || p.getProperty("tls-client-ca") != null) {
+      tls =
+          new ControllerTls(
+              required(p, "tls-cert"),
+              required(p, "tls-key"),
+              required(p, "tls-client-ca"),
+              p.getProperty("grid-token-file") == null
+                  ? null
+                  : Path.of(p.getProperty("grid-token-file").strip()));
+    } else if (!Boolean.parseBoolean(p.getProperty("dev-plaintext", "false").strip())) {
+      throw new IllegalArgumentException(
+          "no TLS material: give --tls-cert, --tls-key and --tls-client-ca (see"
+              + " scripts/flexrig-pki.sh), or --dev-plaintext for a development run on loopback");
+    }
     try {
       return new ControllerConfig(
           Integer.parseInt(p.getProperty("port").strip()),
           Path.of(p.getProperty("db").strip()),
-          true,
+          tls == null,
           Duration.ofMillis(Long.parseLong(p.getProperty("telemetry-interval-ms").strip())),
           Clock.systemUTC(),
-          p.getProperty("host").strip());
+          p.getProperty("host").strip(),
+          p.getProperty("db-url") == null ? null : p.getProperty("db-url").strip(),
+          tls);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage(), e);
     }
+  }
+
+  private static Path required(Properties p, String key) {
+    String v = p.getProperty(key);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException("--" + key + " is required with TLS");
+    }
+    return Path.of(v.strip());
   }
 
   private static void load(Path file, Properties into) {

@@ -3,15 +3,20 @@ package io.flexrig.controller;
 import io.flexrig.controller.dispatch.Dispatcher;
 import io.flexrig.controller.events.CurtailmentEventRunner;
 import io.flexrig.controller.fleet.FleetState;
+import io.flexrig.controller.grpc.AccessControl;
 import io.flexrig.controller.grpc.FleetServiceImpl;
 import io.flexrig.controller.grpc.GridServiceImpl;
+import io.flexrig.controller.grpc.GridTokens;
 import io.flexrig.controller.grpc.SessionRegistry;
 import io.flexrig.controller.store.ControllerStore;
 import io.flexrig.controller.store.StoredRig;
 import io.flexrig.proto.v1.FleetServiceGrpc;
 import io.flexrig.proto.v1.GridServiceGrpc;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.Status;
+import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -40,6 +45,9 @@ public final class FleetController implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(FleetController.class);
   private static final long SHUTDOWN_GRACE_MS = 3_000;
+  // An agent's batch is at most a few hundred kB; anything bigger is refused while deframing,
+  // before it is held in memory (RESOURCE_EXHAUSTED).
+  static final int MAX_INBOUND_MESSAGE_BYTES = 4 * 1024 * 1024;
 
   private final ControllerConfig config;
   private ControllerStore store;
@@ -67,7 +75,10 @@ public final class FleetController implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already started");
     }
-    store = ControllerStore.open(config.databaseFile());
+    store =
+        config.databaseUrl() == null
+            ? ControllerStore.open(config.databaseFile())
+            : ControllerStore.open(config.databaseUrl());
     try {
       fleet = new FleetState(config.clock());
       for (StoredRig rig : store.loadRigs()) {
@@ -83,7 +94,12 @@ public final class FleetController implements AutoCloseable {
               config.clock(),
               CurtailmentEventRunner.Timing.DEFAULT);
       events.resume();
-      grid = new GridServiceImpl(events, fleet, config.clock());
+      grid = new GridServiceImpl(events, fleet, config.clock(), store);
+      ControllerTls tls = config.tls();
+      GridTokens tokens =
+          tls == null || tls.gridTokenFile() == null
+              ? GridTokens.none()
+              : GridTokens.load(tls.gridTokenFile());
       health = new HealthStatusManager();
       int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
       executor =
@@ -95,15 +111,17 @@ public final class FleetController implements AutoCloseable {
               new LinkedBlockingQueue<>(100_000),
               Thread.ofPlatform().name("grpc-app-", 0).daemon(true).factory());
       server =
-          NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.port()))
+          NettyServerBuilder.forAddress(
+                  new InetSocketAddress(config.bindHost(), config.port()), credentials(tls))
               .executor(executor)
+              .intercept(new AccessControl(tls == null, tokens, store, config.clock()))
               // Matches the agent's keepalive: agents may ping every 10 s; a dead peer is found
               // within 30 s + 10 s even when it sends nothing.
               .permitKeepAliveTime(10, TimeUnit.SECONDS)
               .permitKeepAliveWithoutCalls(true)
               .keepAliveTime(30, TimeUnit.SECONDS)
               .keepAliveTimeout(10, TimeUnit.SECONDS)
-              .maxInboundMessageSize(4 * 1024 * 1024)
+              .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
               .addService(
                   new FleetServiceImpl(
                       fleet, store, sessions, config.clock(), config.telemetryInterval()))
@@ -123,11 +141,23 @@ public final class FleetController implements AutoCloseable {
     health.setStatus(FleetServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(GridServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     log.info(
-        "Fleet controller listening on {}:{} (plaintext), database {}",
+        "Fleet controller listening on {}:{} ({}), database {}",
         config.bindHost(),
         port(),
-        config.databaseFile());
+        config.plaintext() ? "PLAINTEXT, development only" : "mTLS",
+        store.url());
     return this;
+  }
+
+  private static ServerCredentials credentials(ControllerTls tls) throws IOException {
+    if (tls == null) {
+      return InsecureServerCredentials.create();
+    }
+    return TlsServerCredentials.newBuilder()
+        .keyManager(tls.certChain().toFile(), tls.privateKey().toFile())
+        .trustManager(tls.clientCa().toFile())
+        .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+        .build();
   }
 
   /** The port the server listens on (the chosen one when configured with 0). */

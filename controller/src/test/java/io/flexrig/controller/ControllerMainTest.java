@@ -17,7 +17,9 @@ class ControllerMainTest {
   @Test
   void argumentsOverrideTheConfigFile() throws IOException {
     Path file = dir.resolve("controller.properties");
-    Files.writeString(file, "port=6000\ndb=/var/lib/flexrig/c.db\ntelemetry-interval-ms=500\n");
+    Files.writeString(
+        file,
+        "port=6000\ndb=/var/lib/flexrig/c.db\ntelemetry-interval-ms=500\ndev-plaintext=true\n");
 
     ControllerConfig config =
         ControllerMain.parse(new String[] {"--config", file.toString(), "--port", "7000"});
@@ -27,6 +29,43 @@ class ControllerMainTest {
     assertThat(config.telemetryInterval()).isEqualTo(Duration.ofMillis(500));
     assertThat(config.bindHost()).isEqualTo("127.0.0.1");
     assertThat(config.plaintext()).isTrue();
+  }
+
+  @Test
+  void withoutTlsMaterialTheDevelopmentFlagIsRequired() {
+    assertThatThrownBy(() -> ControllerMain.parse(new String[] {"--port", "7000"}))
+        .hasMessageContaining("--dev-plaintext");
+  }
+
+  @Test
+  void plaintextIsRefusedOnANonLoopbackAddress() {
+    assertThatThrownBy(
+            () -> ControllerMain.parse(new String[] {"--dev-plaintext", "--host", "0.0.0.0"}))
+        .hasMessageContaining("plaintext is allowed only on a loopback address");
+  }
+
+  @Test
+  void tlsOptionsMakeATlsConfig() {
+    ControllerConfig config =
+        ControllerMain.parse(
+            new String[] {
+              "--host",
+              "0.0.0.0",
+              "--tls-cert",
+              "c.crt",
+              "--tls-key",
+              "c.key",
+              "--tls-client-ca",
+              "ca.crt",
+              "--grid-token-file",
+              "tokens"
+            });
+
+    assertThat(config.plaintext()).isFalse();
+    assertThat(config.tls())
+        .isEqualTo(
+            new ControllerTls(
+                Path.of("c.crt"), Path.of("c.key"), Path.of("ca.crt"), Path.of("tokens")));
   }
 
   @Test

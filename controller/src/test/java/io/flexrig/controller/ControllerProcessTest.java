@@ -40,6 +40,7 @@ class ControllerProcessTest {
                     "-cp",
                     System.getProperty("java.class.path"),
                     ControllerMain.class.getName(),
+                    "--dev-plaintext",
                     "--port",
                     "0",
                     "--db",

@@ -81,7 +81,11 @@ public final class FleetUplink implements AutoCloseable {
               return t;
             });
     this.channel =
-        Grpc.newChannelBuilder(settings.target(), InsecureChannelCredentials.create())
+        Grpc.newChannelBuilder(
+                settings.target(),
+                settings.plaintext()
+                    ? InsecureChannelCredentials.create()
+                    : settings.tls().credentials())
             .keepAliveTime(settings.keepAlive().toMillis(), TimeUnit.MILLISECONDS)
             .keepAliveTimeout(20, TimeUnit.SECONDS)
             .maxInboundMessageSize(1 << 20)

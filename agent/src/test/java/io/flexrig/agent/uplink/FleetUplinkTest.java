@@ -1,6 +1,7 @@
 package io.flexrig.agent.uplink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.flexrig.proto.v1.AgentHello;
@@ -8,6 +9,10 @@ import io.flexrig.proto.v1.Command;
 import io.flexrig.proto.v1.CommandAck;
 import io.flexrig.proto.v1.RigIdentity;
 import io.flexrig.proto.v1.TelemetrySample;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @Tag("integration")
 class FleetUplinkTest {
@@ -60,6 +66,69 @@ class FleetUplinkTest {
       assertThat(controller.stored.get(1L).getPowerW()).isEqualTo(3068);
       assertThat(controller.duplicates.get()).isZero();
     }
+  }
+
+  @Test
+  void overMutualTlsTheRigPresentsItsCertificateAndTelemetryFlows(@TempDir Path pki)
+      throws Exception {
+    issue(pki, "ca", "test-site");
+    issue(pki, "controller");
+    issue(pki, "agent", "rig-1");
+    ServerCredentials requireClientCertificate =
+        TlsServerCredentials.newBuilder()
+            .keyManager(
+                pki.resolve("controller.crt").toFile(), pki.resolve("controller.key").toFile())
+            .trustManager(pki.resolve("ca.crt").toFile())
+            .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+            .build();
+    MemoryOutbox outbox = new MemoryOutbox(100, 0);
+    try (TestController controller = new TestController(requireClientCertificate).start();
+        FleetUplink uplink =
+            new FleetUplink(
+                settings(controller)
+                    .withTls(
+                        new ClientTls(
+                            pki.resolve("agent-rig-1.crt"),
+                            pki.resolve("agent-rig-1.key"),
+                            pki.resolve("ca.crt"))),
+                outbox,
+                () -> HELLO,
+                c -> {})) {
+      outbox.append(sample(3068));
+      uplink.start();
+
+      await().atMost(10, TimeUnit.SECONDS).until(() -> controller.stored.size() == 1);
+      assertThat(uplink.connected()).isTrue();
+    }
+  }
+
+  @Test
+  void tlsSettingsNeedAllTheirMaterialOrPlaintext() {
+    assertThatThrownBy(
+            () ->
+                new UplinkSettings(
+                    "127.0.0.1:1",
+                    false,
+                    Duration.ofMillis(1),
+                    Duration.ofMillis(1),
+                    1,
+                    Duration.ofMinutes(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("TLS material");
+  }
+
+  /** Issues certificates with the site's PKI script, as an operator would. */
+  private static void issue(Path dir, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add("bash");
+    cmd.add(Path.of("../scripts/flexrig-pki.sh").toAbsolutePath().normalize().toString());
+    cmd.add(args[0]);
+    cmd.add(dir.toString());
+    cmd.addAll(List.of(args).subList(1, args.length));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
   }
 
   @Test

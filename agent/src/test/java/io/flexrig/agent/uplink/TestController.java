@@ -10,7 +10,9 @@ import io.flexrig.proto.v1.FleetServiceGrpc;
 import io.flexrig.proto.v1.HelloAccepted;
 import io.flexrig.proto.v1.TelemetryAck;
 import io.flexrig.proto.v1.TelemetrySample;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -42,6 +44,17 @@ public final class TestController implements AutoCloseable {
   private volatile StreamObserver<ControllerMessage> session;
   private volatile Server server;
   private int port;
+  private final ServerCredentials credentials;
+
+  /** Plaintext. */
+  public TestController() {
+    this(InsecureServerCredentials.create());
+  }
+
+  /** With the given transport security (e.g. TLS requiring client certificates). */
+  public TestController(ServerCredentials credentials) {
+    this.credentials = credentials;
+  }
 
   public TestController start() {
     server = build(0);
@@ -96,7 +109,7 @@ public final class TestController implements AutoCloseable {
   private Server build(int bindPort) {
     try {
       return NettyServerBuilder.forAddress(
-              new InetSocketAddress(InetAddress.getLoopbackAddress(), bindPort))
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), bindPort), credentials)
           .addService(new Service())
           .build()
           .start();

@@ -65,6 +65,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
   private final SessionRegistry registry;
   private final Clock clock;
   private final Duration telemetryInterval;
+  private final Caller caller;
 
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.AWAITING_HELLO);
   private final Queue<ControllerMessage> outbound = new ConcurrentLinkedQueue<>();
@@ -84,8 +85,10 @@ final class AgentSession implements StreamObserver<AgentMessage> {
       ControllerStore store,
       SessionRegistry registry,
       Clock clock,
-      Duration telemetryInterval) {
+      Duration telemetryInterval,
+      Caller caller) {
     this.out = out;
+    this.caller = caller;
     this.fleet = fleet;
     this.store = store;
     this.registry = registry;
@@ -131,6 +134,20 @@ final class AgentSession implements StreamObserver<AgentMessage> {
       fail(Status.INVALID_ARGUMENT.withDescription("malformed AgentHello: " + e.getMessage()));
       return;
     }
+    if (caller.role() == Role.AGENT && !caller.name().equals(registration.rigId())) {
+      log.warn(
+          "Certificate of rig '{}' sent a hello claiming rig '{}'",
+          caller.name(),
+          registration.rigId());
+      fail(
+          Status.PERMISSION_DENIED.withDescription(
+              "this certificate belongs to rig '"
+                  + caller.name()
+                  + "'; the hello claims rig '"
+                  + registration.rigId()
+                  + "'"));
+      return;
+    }
     Instant now = clock.instant();
     rigId = registration.rigId();
     fleetSession = fleet.connected(registration);
@@ -174,6 +191,11 @@ final class AgentSession implements StreamObserver<AgentMessage> {
 
   private void telemetry(TelemetryBatch batch) {
     Instant now = clock.instant();
+    Status refused = AgentInputRules.batch(batch, now);
+    if (refused != null) {
+      fail(refused);
+      return;
+    }
     List<RigSample> samples = new ArrayList<>(batch.getSamplesCount());
     long previous = 0;
     for (var s : batch.getSamplesList()) {
@@ -233,12 +255,18 @@ final class AgentSession implements StreamObserver<AgentMessage> {
   }
 
   private void commandAck(CommandAck ack) {
+    Status refused = AgentInputRules.ack(ack);
+    if (refused != null) {
+      fail(refused);
+      return;
+    }
     fleet.commandAcknowledged(rigId, ack.getCommandId(), ack.getAccepted());
     if (!ack.getAccepted()) {
       log.warn("Rig {} rejected command {}: {}", rigId, ack.getCommandId(), ack.getReason());
     }
     store.saveCommandAck(
         new CommandAckRow(
+            rigId,
             ack.getCommandId(),
             ack.getAccepted(),
             ack.getReason(),
@@ -249,6 +277,11 @@ final class AgentSession implements StreamObserver<AgentMessage> {
   }
 
   private void commandResult(CommandResult result) {
+    Status refused = AgentInputRules.result(result);
+    if (refused != null) {
+      fail(refused);
+      return;
+    }
     fleet.commandOutcome(rigId, result.getCommandId(), result.getOutcome().name());
     if (result.getOutcome() == CommandOutcome.COMMAND_OUTCOME_FAILED) {
       log.warn(
@@ -270,6 +303,11 @@ final class AgentSession implements StreamObserver<AgentMessage> {
   }
 
   private void alarm(Alarm alarm) {
+    Status refused = AgentInputRules.alarm(alarm);
+    if (refused != null) {
+      fail(refused);
+      return;
+    }
     Instant now = clock.instant();
     fleet.alarmRaised(rigId, alarm.getCode());
     log.info(

@@ -36,7 +36,8 @@ public final class FleetServiceImpl extends FleetServiceGrpc.FleetServiceImplBas
   public StreamObserver<AgentMessage> connect(StreamObserver<ControllerMessage> responses) {
     var out = (ServerCallStreamObserver<ControllerMessage>) responses;
     out.disableAutoRequest();
-    AgentSession session = new AgentSession(out, fleet, store, sessions, clock, telemetryInterval);
+    AgentSession session =
+        new AgentSession(out, fleet, store, sessions, clock, telemetryInterval, Caller.current());
     out.setOnReadyHandler(session::drain);
     out.setOnCancelHandler(session::cancelled);
     out.request(1); // the hello; the session opens its window after accepting it

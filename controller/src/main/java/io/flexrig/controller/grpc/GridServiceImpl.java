@@ -8,6 +8,8 @@ import io.flexrig.controller.events.InvalidEventException;
 import io.flexrig.controller.events.UnknownEventException;
 import io.flexrig.controller.fleet.FleetState;
 import io.flexrig.controller.fleet.SiteLoad;
+import io.flexrig.controller.store.AuditEntry;
+import io.flexrig.controller.store.AuditLog;
 import io.flexrig.proto.v1.CancelCurtailmentEventRequest;
 import io.flexrig.proto.v1.CreateCurtailmentEventRequest;
 import io.flexrig.proto.v1.EventStatus;
@@ -45,18 +47,23 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
 
   private static final Logger log = LoggerFactory.getLogger(GridServiceImpl.class);
   private static final int DEFAULT_LIST_LIMIT = 100;
+  private static final int MAX_ID = 128;
+  private static final double MAX_SITE_KW = 10_000_000; // 10 GW: larger than any site
   private static final int MAX_LIST_LIMIT = 1000;
   private static final Duration WATCH_PERIOD = Duration.ofSeconds(1);
 
   private final CurtailmentEventRunner events;
   private final FleetState fleet;
   private final Clock clock;
+  private final AuditLog audit;
   private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService watchTicker =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("grid-watch").daemon(true).factory());
 
-  public GridServiceImpl(CurtailmentEventRunner events, FleetState fleet, Clock clock) {
+  public GridServiceImpl(
+      CurtailmentEventRunner events, FleetState fleet, Clock clock, AuditLog audit) {
+    this.audit = audit;
     this.events = events;
     this.fleet = fleet;
     this.clock = clock;
@@ -72,6 +79,17 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
           case CAP_SITE_KW -> Optional.of(new EventTarget.Cap(request.getCapSiteKw()));
           case TARGET_NOT_SET -> Optional.empty();
         };
+    String tooLong = tooLong(request);
+    if (tooLong != null) {
+      audit(
+          Caller.current(),
+          "CreateCurtailmentEvent",
+          "site " + abbreviate(request.getSiteId()),
+          "INVALID_ARGUMENT",
+          tooLong);
+      responses.onError(invalid(tooLong));
+      return;
+    }
     double responseS = request.getResponseTimeS();
     // NaN and absurd values become zero or huge durations that validation rejects by name.
     Duration response =
@@ -91,14 +109,52 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
                 ? Optional.of(ProtoMapping.instant(request.getEndAt()))
                 : Optional.empty(),
             request.getProgram());
+    Caller caller = Caller.current();
+    String subject = "site " + request.getSiteId() + " request " + request.getRequestId();
     CompletableFuture<CurtailmentEvent> created;
     try {
       created = events.create(req);
     } catch (InvalidEventException e) {
+      audit(caller, "CreateCurtailmentEvent", subject, "INVALID_ARGUMENT", e.getMessage());
       responses.onError(invalid(e.getMessage()));
       return;
     }
-    reply(created, responses);
+    reply(audited(created, caller, "CreateCurtailmentEvent", subject), responses);
+  }
+
+  private CompletableFuture<CurtailmentEvent> audited(
+      CompletableFuture<CurtailmentEvent> outcome, Caller caller, String action, String subject) {
+    return outcome.whenComplete(
+        (event, failure) -> {
+          if (failure != null) {
+            audit(caller, action, subject, "INTERNAL", String.valueOf(failure.getMessage()));
+          } else {
+            audit(
+                caller,
+                action,
+                subject,
+                "OK",
+                "event " + event.eventId() + " " + event.state() + " target " + event.target());
+          }
+        });
+  }
+
+  private void audit(Caller caller, String action, String subject, String result, String detail) {
+    audit
+        .record(
+            new AuditEntry(
+                clock.instant(),
+                caller.actor(),
+                caller.role().ou(),
+                action,
+                subject,
+                result,
+                detail))
+        .exceptionally(
+            e -> {
+              log.error("Audit entry not stored: {} {} {} {}", caller, action, subject, result, e);
+              return null;
+            });
   }
 
   @Override
@@ -106,12 +162,23 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
       CancelCurtailmentEventRequest request,
       StreamObserver<io.flexrig.proto.v1.CurtailmentEvent> responses) {
     if (request.getEventId().isBlank()) {
+      audit(
+          Caller.current(),
+          "CancelCurtailmentEvent",
+          "",
+          "INVALID_ARGUMENT",
+          "event_id is required");
       responses.onError(invalid("event_id is required"));
       return;
     }
+    Caller caller = Caller.current();
+    String subject = "event " + request.getEventId();
     try {
-      reply(events.cancel(request.getEventId()), responses);
+      reply(
+          audited(events.cancel(request.getEventId()), caller, "CancelCurtailmentEvent", subject),
+          responses);
     } catch (UnknownEventException e) {
+      audit(caller, "CancelCurtailmentEvent", subject, "NOT_FOUND", e.getMessage());
       responses.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
     }
   }
@@ -213,6 +280,28 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
             responses.onCompleted();
           }
         });
+  }
+
+  /** A field longer than any real one; the reason, or null. */
+  private static String tooLong(CreateCurtailmentEventRequest r) {
+    if (r.getSiteId().length() > MAX_ID) {
+      return "site_id longer than " + MAX_ID + " characters";
+    }
+    if (r.getRequestId().length() > MAX_ID) {
+      return "request_id longer than " + MAX_ID + " characters";
+    }
+    if (r.getProgram().length() > MAX_ID) {
+      return "program longer than " + MAX_ID + " characters";
+    }
+    double kw = r.hasReduceByKw() ? r.getReduceByKw() : r.getCapSiteKw();
+    if (kw > MAX_SITE_KW) {
+      return "a target of " + kw + " kW is beyond any site (at most " + MAX_SITE_KW + " kW)";
+    }
+    return null;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= MAX_ID ? s : s.substring(0, MAX_ID) + "…";
   }
 
   private static RuntimeException invalid(String reason) {

@@ -49,9 +49,16 @@ final class ProtoMapping {
    */
   static RigRegistration registration(AgentHello hello) {
     RigIdentity id = hello.getRig();
-    requireText(id.getRigId(), "hello.rig.rig_id");
-    requireText(id.getSiteId(), "hello.rig.site_id");
-    requireText(id.getHardwareProfileId(), "hello.rig.hardware_profile_id");
+    requireId(id.getRigId(), "hello.rig.rig_id");
+    requireId(id.getSiteId(), "hello.rig.site_id");
+    requireId(id.getHardwareProfileId(), "hello.rig.hardware_profile_id");
+    if (hello.getAgentVersion().length() > AgentInputRules.MAX_ID) {
+      throw new IllegalArgumentException("hello.agent_version is too long");
+    }
+    if (hello.getCapabilitiesCount() > AgentInputRules.MAX_CAPABILITIES) {
+      throw new IllegalArgumentException(
+          "hello.capabilities: at most " + AgentInputRules.MAX_CAPABILITIES);
+    }
     List<RigCapability> caps = new ArrayList<>();
     for (int i = 0; i < hello.getCapabilitiesCount(); i++) {
       Capability c = hello.getCapabilities(i);
@@ -188,9 +195,10 @@ final class ProtoMapping {
     return b.build();
   }
 
-  private static void requireText(String value, String field) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(field + " is empty");
+  private static void requireId(String value, String field) {
+    String problem = AgentInputRules.idProblem(field, value);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
   }
 

@@ -28,45 +28,43 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The controller's durable state in SQLite, through plain JDBC.
+ * The controller's durable state through plain JDBC, on SQLite (the embedded default) or
+ * PostgreSQL; one schema for both, migrated by Flyway (see {@link Migrations}).
  *
  * <p>Two connections: one owned by the {@link StoreWriter} thread for every write, one for reads
- * (WAL lets readers run beside the writer). {@code synchronous=FULL} because a telemetry ack lets
- * the agent forget the samples: a commit must survive a power cut, and batching keeps the cost to
- * one fsync per batch.
+ * (WAL lets SQLite readers run beside the writer). On SQLite {@code synchronous=FULL}, because a
+ * telemetry ack lets the agent forget the samples: a commit must survive a power cut, and batching
+ * keeps the cost to one fsync per batch (PostgreSQL's default {@code synchronous_commit=on} does
+ * the same). Every statement is plain SQL both databases accept ({@code ON CONFLICT ... DO NOTHING}
+ * for exactly-once rows).
  */
-public final class ControllerStore implements EventJournal, AutoCloseable {
+public final class ControllerStore implements EventJournal, AuditLog, AutoCloseable {
 
   private static final int WRITE_QUEUE_CAPACITY = 65_536;
   private static final int WRITE_BATCH_MAX = 2_048;
 
-  private final Path file;
+  private final String url;
+  private final Database database;
   private final Connection reader;
   private final StoreWriter writer;
 
-  private ControllerStore(Path file, Connection reader, StoreWriter writer) {
-    this.file = file;
+  private ControllerStore(String url, Database database, Connection reader, StoreWriter writer) {
+    this.url = url;
+    this.database = database;
     this.reader = reader;
     this.writer = writer;
   }
 
   /**
-   * Opens (creating if needed) the database file and brings its schema up to date.
+   * Opens (creating if needed) an SQLite file and brings its schema up to date.
    *
    * @throws StoreException when the file cannot be opened or migrated
    */
   public static ControllerStore open(Path file) {
-    try {
-      return openOrThrow(file);
-    } catch (SQLException e) {
-      throw new StoreException("cannot open the database " + file, e);
-    }
-  }
-
-  private static ControllerStore openOrThrow(Path file) throws SQLException {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
@@ -75,17 +73,39 @@ public final class ControllerStore implements EventJournal, AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the directory of " + file, e);
     }
-    Connection writing = connect(file);
+    return open(Database.sqliteUrl(file));
+  }
+
+  /**
+   * Opens the database at a JDBC URL ({@code jdbc:sqlite:<file>} or {@code
+   * jdbc:postgresql://host:port/db?user=..}) and brings its schema up to date.
+   *
+   * @throws StoreException when the database cannot be reached or migrated
+   * @throws IllegalArgumentException for a URL of another database
+   */
+  public static ControllerStore open(String jdbcUrl) {
+    Database database = Database.of(jdbcUrl);
+    Migrations.apply(jdbcUrl);
+    try {
+      return openOrThrow(jdbcUrl, database);
+    } catch (SQLException e) {
+      throw new StoreException("cannot open the database " + Migrations.redacted(jdbcUrl), e);
+    }
+  }
+
+  private static ControllerStore openOrThrow(String url, Database database) throws SQLException {
+    Connection writing = connect(url, database);
     Connection reading = null;
     try {
-      try (Statement st = writing.createStatement()) {
-        st.execute("PRAGMA journal_mode=WAL");
-        st.execute("PRAGMA synchronous=FULL");
+      if (database == Database.SQLITE) {
+        try (Statement st = writing.createStatement()) {
+          st.execute("PRAGMA journal_mode=WAL");
+          st.execute("PRAGMA synchronous=FULL");
+        }
       }
-      Migrations.apply(writing);
-      reading = connect(file);
+      reading = connect(url, database);
       return new ControllerStore(
-          file, reading, new StoreWriter(writing, WRITE_QUEUE_CAPACITY, WRITE_BATCH_MAX));
+          url, database, reading, new StoreWriter(writing, WRITE_QUEUE_CAPACITY, WRITE_BATCH_MAX));
     } catch (SQLException | RuntimeException e) {
       writing.close();
       if (reading != null) {
@@ -95,17 +115,29 @@ public final class ControllerStore implements EventJournal, AutoCloseable {
     }
   }
 
-  private static Connection connect(Path file) throws SQLException {
-    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-    try (Statement st = c.createStatement()) {
-      st.execute("PRAGMA foreign_keys=ON");
-      st.execute("PRAGMA busy_timeout=5000");
+  private static Connection connect(String url, Database database) throws SQLException {
+    Connection c = DriverManager.getConnection(url);
+    if (database == Database.SQLITE) {
+      try (Statement st = c.createStatement()) {
+        st.execute("PRAGMA foreign_keys=ON");
+        st.execute("PRAGMA busy_timeout=5000");
+      }
     }
     return c;
   }
 
-  public Path file() {
-    return file;
+  /** The JDBC URL of the database, without its query (which may hold a password). */
+  public String url() {
+    return Migrations.redacted(url);
+  }
+
+  /** The full JDBC URL (tests open their own connections with it). */
+  String fullUrl() {
+    return url;
+  }
+
+  public Database database() {
+    return database;
   }
 
   public StoreWriter writer() {
@@ -120,7 +152,9 @@ public final class ControllerStore implements EventJournal, AutoCloseable {
         "rig " + rig.rigId(),
         s -> {
           PreparedStatement site =
-              s.get("INSERT OR IGNORE INTO sites (site_id, first_seen_at) VALUES (?, ?)");
+              s.get(
+                  "INSERT INTO sites (site_id, first_seen_at) VALUES (?, ?)"
+                      + " ON CONFLICT (site_id) DO NOTHING");
           site.setString(1, rig.siteId());
           site.setLong(2, helloAt.toEpochMilli());
           site.executeUpdate();
@@ -157,9 +191,11 @@ public final class ControllerStore implements EventJournal, AutoCloseable {
           del.executeUpdate();
           PreparedStatement cap =
               s.get(
-                  "INSERT OR REPLACE INTO rig_capabilities"
+                  "INSERT INTO rig_capabilities"
                       + " (rig_id, method, min_power_w, max_power_w, latency_s)"
-                      + " VALUES (?, ?, ?, ?, ?)");
+                      + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (rig_id, method) DO UPDATE SET"
+                      + " min_power_w = excluded.min_power_w, max_power_w = excluded.max_power_w,"
+                      + " latency_s = excluded.latency_s");
           for (RigCapability c : rig.capabilities()) {
             cap.setString(1, rig.rigId());
             cap.setString(2, c.method().name());
@@ -178,9 +214,10 @@ public final class ControllerStore implements EventJournal, AutoCloseable {
         s -> {
           PreparedStatement ps =
               s.get(
-                  "INSERT OR IGNORE INTO telemetry (rig_id, sequence, sampled_at, received_at,"
+                  "INSERT INTO telemetry (rig_id, sequence, sampled_at, received_at,"
                       + " power_w, power_quality, hashrate_ths, chip_temp_max_c, grid_frequency_hz,"
-                      + " state, power_target_w) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                      + " state, power_target_w) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                      + " ON CONFLICT (rig_id, sequence) DO NOTHING");
           for (RigSample x : samples) {
             ps.setString(1, rigId);
             ps.setLong(2, x.sequence());
@@ -206,9 +243,9 @@ public final class ControllerStore implements EventJournal, AutoCloseable {
         s -> {
           PreparedStatement ps =
               s.get(
-                  "INSERT OR IGNORE INTO dispatch_commands (command_id, event_id, rig_id, action,"
+                  "INSERT INTO dispatch_commands (command_id, event_id, rig_id, action,"
                       + " setpoint_power_w, issued_at, deadline, expires_at)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING");
           ps.setString(1, c.commandId());
           setNullableString(ps, 2, c.eventId());
           ps.setString(3, c.rigId());
@@ -216,12 +253,31 @@ public final class ControllerStore implements EventJournal, AutoCloseable {
           if (c.action() == RigCommand.Action.SET_POWER_TARGET) {
             ps.setDouble(5, c.powerW());
           } else {
-            ps.setNull(5, Types.REAL);
+            ps.setNull(5, Types.DOUBLE);
           }
           ps.setLong(6, c.issuedAt().toEpochMilli());
           ps.setLong(7, c.deadline().toEpochMilli());
           ps.setLong(8, c.expiresAt().toEpochMilli());
-          ps.executeUpdate();
+          if (ps.executeUpdate() > 0) {
+            insertAudit(
+                s,
+                new AuditEntry(
+                    c.issuedAt(),
+                    "controller",
+                    "dispatcher",
+                    "command " + c.action().name(),
+                    "rig " + c.rigId() + " command " + c.commandId(),
+                    "ISSUED",
+                    (c.action() == RigCommand.Action.SET_POWER_TARGET
+                            ? "power_w=" + c.powerW() + " "
+                            : "")
+                        + "event="
+                        + (c.eventId() == null ? "" : c.eventId())
+                        + " deadline="
+                        + c.deadline()
+                        + " expires_at="
+                        + c.expiresAt()));
+          }
         });
   }
 
@@ -240,7 +296,64 @@ public final class ControllerStore implements EventJournal, AutoCloseable {
           ps.setDouble(5, a.appliedPowerW());
           ps.setString(6, a.commandId());
           ps.executeUpdate();
+          insertAudit(
+              s,
+              new AuditEntry(
+                  a.receivedAt(),
+                  a.rigId(),
+                  "agent",
+                  "command ack",
+                  "rig " + a.rigId() + " command " + a.commandId(),
+                  a.accepted() ? "ACCEPTED" : "REJECTED",
+                  (a.clamped() ? "clamped to " + a.appliedPowerW() + " W; " : "") + a.reason()));
         });
+  }
+
+  @Override
+  public CompletableFuture<Void> record(AuditEntry e) {
+    return writer.submit("audit " + e.action(), s -> insertAudit(s, e));
+  }
+
+  private static void insertAudit(StoreWriter.Statements s, AuditEntry e) throws SQLException {
+    PreparedStatement ps =
+        s.get(
+            "INSERT INTO audit_log (audit_id, occurred_at, actor, actor_role, action, subject,"
+                + " result, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    ps.setString(1, UUID.randomUUID().toString());
+    ps.setLong(2, e.at().toEpochMilli());
+    ps.setString(3, e.actor());
+    ps.setString(4, e.role());
+    ps.setString(5, e.action());
+    ps.setString(6, e.subject());
+    ps.setString(7, e.result());
+    ps.setString(8, e.detail());
+    ps.executeUpdate();
+  }
+
+  /** The newest audit entries, newest first. */
+  public synchronized List<AuditEntry> auditTrail(int limit) {
+    try (PreparedStatement ps =
+        reader.prepareStatement(
+            "SELECT * FROM audit_log ORDER BY occurred_at DESC, audit_id LIMIT "
+                + Math.max(1, limit))) {
+      List<AuditEntry> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new AuditEntry(
+                  Instant.ofEpochMilli(rs.getLong("occurred_at")),
+                  rs.getString("actor"),
+                  rs.getString("actor_role"),
+                  rs.getString("action"),
+                  rs.getString("subject"),
+                  rs.getString("result"),
+                  rs.getString("detail")));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the audit log", e);
+    }
   }
 
   public CompletableFuture<Void> saveCommandResult(CommandResultRow r) {
@@ -269,8 +382,9 @@ public final class ControllerStore implements EventJournal, AutoCloseable {
         s -> {
           PreparedStatement ps =
               s.get(
-                  "INSERT OR IGNORE INTO alarms (alarm_id, rig_id, severity, code, message,"
-                      + " raised_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                  "INSERT INTO alarms (alarm_id, rig_id, severity, code, message,"
+                      + " raised_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                      + " ON CONFLICT (alarm_id) DO NOTHING");
           ps.setString(1, a.alarmId());
           ps.setString(2, a.rigId());
           ps.setString(3, a.severity());
@@ -302,9 +416,9 @@ public final class ControllerStore implements EventJournal, AutoCloseable {
           ps.setString(3, e.requestId());
           if (e.target() instanceof EventTarget.ReduceBy(double kw)) {
             ps.setDouble(4, kw);
-            ps.setNull(5, Types.REAL);
+            ps.setNull(5, Types.DOUBLE);
           } else if (e.target() instanceof EventTarget.Cap(double kw)) {
-            ps.setNull(4, Types.REAL);
+            ps.setNull(4, Types.DOUBLE);
             ps.setDouble(5, kw);
           }
           ps.setLong(6, e.startAt().toEpochMilli());
@@ -475,7 +589,7 @@ public final class ControllerStore implements EventJournal, AutoCloseable {
     if (v.isPresent()) {
       ps.setDouble(i, v.get());
     } else {
-      ps.setNull(i, Types.REAL);
+      ps.setNull(i, Types.DOUBLE);
     }
   }
 
@@ -484,7 +598,7 @@ public final class ControllerStore implements EventJournal, AutoCloseable {
     if (v.isPresent()) {
       ps.setLong(i, v.get().toEpochMilli());
     } else {
-      ps.setNull(i, Types.INTEGER);
+      ps.setNull(i, Types.BIGINT);
     }
   }
 

@@ -18,6 +18,7 @@ import io.flexrig.proto.v1.RigIdentity;
 import io.flexrig.proto.v1.RigState;
 import io.flexrig.proto.v1.TelemetryBatch;
 import io.flexrig.proto.v1.TelemetrySample;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -58,13 +59,16 @@ final class ScriptedAgent implements AutoCloseable {
   private long nextSequence = 1; // guarded by this
 
   ScriptedAgent(int port, String rigId, double normalW, double sleepW) {
+    this(port, InsecureChannelCredentials.create(), rigId, normalW, sleepW);
+  }
+
+  ScriptedAgent(
+      int port, ChannelCredentials credentials, String rigId, double normalW, double sleepW) {
     this.rigId = rigId;
     this.normalW = normalW;
     this.sleepW = sleepW;
     this.powerW = normalW;
-    this.channel =
-        Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
-            .build();
+    this.channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build();
     this.requests = FleetServiceGrpc.newStub(channel).connect(new Inbound());
   }
 

@@ -13,7 +13,6 @@ import io.flexrig.controller.fleet.RigNameplate;
 import io.flexrig.controller.fleet.RigRegistration;
 import io.flexrig.controller.fleet.RigSample;
 import io.flexrig.core.profile.CurtailmentMethodKind;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,15 +22,20 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** The same suite on SQLite and on a real PostgreSQL server. */
+@Tag("integration")
 class ControllerStoreTest {
 
   private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
@@ -88,9 +92,10 @@ class ControllerStoreTest {
     f.get(5, TimeUnit.SECONDS);
   }
 
-  @Test
-  void theSameSampleStoredTwiceIsKeptOnce() throws Exception {
-    try (ControllerStore store = ControllerStore.open(dir.resolve("c.db"))) {
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void theSameSampleStoredTwiceIsKeptOnce(TestDatabase db) throws Exception {
+    try (ControllerStore store = ControllerStore.open(db.newDatabaseUrl(dir))) {
       await(store.saveTelemetry("rig-1", List.of(sample(1, 3000), sample(2, 3010))));
       await(
           store.saveTelemetry("rig-1", List.of(sample(1, 3000), sample(2, 3010), sample(3, 2990))));
@@ -99,23 +104,57 @@ class ControllerStoreTest {
     }
   }
 
-  @Test
-  void rigsAndTheirStoredSequenceAreLoadedAfterReopening() throws Exception {
-    Path file = dir.resolve("c.db");
-    try (ControllerStore store = ControllerStore.open(file)) {
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void overlappingBatchesInOneTransactionStoreEachSampleExactlyOnce(TestDatabase db)
+      throws Exception {
+    try (ControllerStore store = ControllerStore.open(db.newDatabaseUrl(dir))) {
+      CompletableFuture<Void> hold = store.writer().submit("hold", s -> sleep(200));
+      List<CompletableFuture<Void>> writes = new ArrayList<>();
+      for (int resend = 0; resend < 3; resend++) {
+        for (long first = 1; first <= 91; first += 10) {
+          List<RigSample> batch = new ArrayList<>();
+          for (long seq = first; seq < first + 10; seq++) {
+            batch.add(sample(seq, 3000 + seq));
+          }
+          writes.add(store.saveTelemetry("rig-1", batch));
+        }
+      }
+      await(hold);
+      for (CompletableFuture<Void> w : writes) {
+        await(w);
+      }
+
+      assertThat(store.telemetryCount("rig-1")).isEqualTo(100);
+      assertThat(
+              count(
+                  db,
+                  store,
+                  "SELECT COUNT(DISTINCT sequence) FROM telemetry WHERE rig_id = 'rig-1'"))
+          .isEqualTo(100);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void rigsAndTheirStoredSequenceAreLoadedAfterReopening(TestDatabase db) throws Exception {
+    String url = db.newDatabaseUrl(dir);
+    try (ControllerStore store = ControllerStore.open(url)) {
       await(store.saveRig(rig(), T0));
+      await(store.saveRig(rig(), T0.plusSeconds(5))); // a second hello updates, not duplicates
       await(store.saveTelemetry("rig-1", List.of(sample(1, 3000), sample(2, 3010))));
     }
-    try (ControllerStore store = ControllerStore.open(file)) {
+    try (ControllerStore store = ControllerStore.open(url)) {
       List<StoredRig> rigs = store.loadRigs();
 
       assertThat(rigs).containsExactly(new StoredRig(rig(), 2));
     }
   }
 
-  @Test
-  void eventsSurviveReopeningAndOnlyUnfinishedOnesAreResumed() throws Exception {
-    Path file = dir.resolve("c.db");
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void eventsSurviveReopeningAndOnlyUnfinishedOnesAreResumed(TestDatabase db) throws Exception {
+    String url = db.newDatabaseUrl(dir);
     CurtailmentEvent scheduled = event("ev-1", "req-1", EventState.SCHEDULED);
     CurtailmentEvent active =
         new CurtailmentEvent(
@@ -134,12 +173,12 @@ class ControllerStoreTest {
             Optional.of(T0.plusSeconds(120)),
             true,
             Optional.empty());
-    try (ControllerStore store = ControllerStore.open(file)) {
+    try (ControllerStore store = ControllerStore.open(url)) {
       await(store.save(scheduled));
       await(store.save(active));
       await(store.save(event("ev-2", "req-2", EventState.COMPLETED)));
     }
-    try (ControllerStore store = ControllerStore.open(file)) {
+    try (ControllerStore store = ControllerStore.open(url)) {
       assertThat(store.unfinished()).containsExactly(active);
       assertThat(store.findByRequestId("req-2").orElseThrow().state())
           .isEqualTo(EventState.COMPLETED);
@@ -148,9 +187,10 @@ class ControllerStoreTest {
     }
   }
 
-  @Test
-  void aRepeatedRequestIdIsRefusedByTheSchema() throws Exception {
-    try (ControllerStore store = ControllerStore.open(dir.resolve("c.db"))) {
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aRepeatedRequestIdIsRefusedByTheSchema(TestDatabase db) throws Exception {
+    try (ControllerStore store = ControllerStore.open(db.newDatabaseUrl(dir))) {
       await(store.save(event("ev-1", "req-1", EventState.SCHEDULED)));
 
       assertThatThrownBy(() -> await(store.save(event("ev-2", "req-1", EventState.SCHEDULED))))
@@ -160,27 +200,39 @@ class ControllerStoreTest {
     }
   }
 
-  @Test
-  void commandAcksAndResultsLandOnTheIssuedCommand() throws Exception {
-    Path file = dir.resolve("c.db");
-    try (ControllerStore store = ControllerStore.open(file)) {
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void commandAcksAndResultsLandOnTheIssuedCommandAndInTheAuditLog(TestDatabase db)
+      throws Exception {
+    String url = db.newDatabaseUrl(dir);
+    RigCommand command =
+        new RigCommand(
+            "cmd-1",
+            "ev-1",
+            "rig-1",
+            T0,
+            T0.plusSeconds(10),
+            T0.plusSeconds(60),
+            RigCommand.Action.SET_POWER_TARGET,
+            2200);
+    try (ControllerStore store = ControllerStore.open(url)) {
+      await(store.commandIssued(command));
+      await(store.commandIssued(command)); // resent: one row, one audit line
       await(
-          store.commandIssued(
-              new RigCommand(
-                  "cmd-1",
-                  "ev-1",
-                  "rig-1",
-                  T0,
-                  T0.plusSeconds(10),
-                  T0.plusSeconds(60),
-                  RigCommand.Action.SET_POWER_TARGET,
-                  2200)));
-      await(store.saveCommandAck(new CommandAckRow("cmd-1", true, "", false, 2200, T0)));
+          store.saveCommandAck(
+              new CommandAckRow("rig-1", "cmd-1", true, "", false, 2200, T0.plusSeconds(1))));
       await(
           store.saveCommandResult(
               new CommandResultRow("cmd-1", "COMMAND_OUTCOME_ACHIEVED", 2190, 2200, T0, "pt")));
+
+      assertThat(store.auditTrail(10))
+          .extracting(AuditEntry::actor, AuditEntry::action, AuditEntry::result)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("rig-1", "command ack", "ACCEPTED"),
+              org.assertj.core.groups.Tuple.tuple(
+                  "controller", "command SET_POWER_TARGET", "ISSUED"));
     }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+    try (Connection c = DriverManager.getConnection(url);
         Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
@@ -189,27 +241,57 @@ class ControllerStoreTest {
       assertThat(rs.getInt(1)).isEqualTo(1);
       assertThat(rs.getDouble(2)).isEqualTo(2200);
       assertThat(rs.getString(3)).isEqualTo("COMMAND_OUTCOME_ACHIEVED");
+      assertThat(rs.next()).isFalse();
     }
   }
 
-  @Test
-  void aResentAlarmIsStoredOnce() throws Exception {
-    Path file = dir.resolve("c.db");
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void auditEntriesSurviveReopeningNewestFirst(TestDatabase db) throws Exception {
+    String url = db.newDatabaseUrl(dir);
+    AuditEntry created =
+        new AuditEntry(
+            T0, "grid-op", "grid-operator", "CreateCurtailmentEvent", "req-1", "OK", "ev-1");
+    AuditEntry refused =
+        new AuditEntry(
+            T0.plusSeconds(1),
+            "monitor-1",
+            "monitor",
+            "CancelCurtailmentEvent",
+            "ev-1",
+            "PERMISSION_DENIED",
+            "monitor may only read");
+    try (ControllerStore store = ControllerStore.open(url)) {
+      await(store.record(created));
+      await(store.record(refused));
+    }
+    try (ControllerStore store = ControllerStore.open(url)) {
+      assertThat(store.auditTrail(10)).containsExactly(refused, created);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aResentAlarmIsStoredOnce(TestDatabase db) throws Exception {
     AlarmRow alarm = new AlarmRow("al-1", "rig-1", "WARNING", "CLAMPED", "clamped", T0, T0);
-    try (ControllerStore store = ControllerStore.open(file)) {
+    try (ControllerStore store = ControllerStore.open(db.newDatabaseUrl(dir))) {
       await(store.saveAlarm(alarm));
       await(store.saveAlarm(alarm));
+
+      assertThat(count(db, store, "SELECT COUNT(*) FROM alarms")).isEqualTo(1);
     }
-    assertThat(count(file, "SELECT COUNT(*) FROM alarms")).isEqualTo(1);
   }
 
-  @Test
-  void aFailingWriteDoesNotFailTheWritesBatchedWithIt() throws Exception {
-    try (ControllerStore store = ControllerStore.open(dir.resolve("c.db"))) {
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aFailingWriteDoesNotFailTheWritesBatchedWithIt(TestDatabase db) throws Exception {
+    try (ControllerStore store = ControllerStore.open(db.newDatabaseUrl(dir))) {
       // Hold the writer so the next two writes land in the same batch.
       CompletableFuture<Void> hold = store.writer().submit("hold", s -> sleep(200));
       CompletableFuture<Void> bad =
-          store.writer().submit("bad", s -> s.get("INSERT INTO no_such_table VALUES (1)"));
+          store
+              .writer()
+              .submit("bad", s -> s.get("INSERT INTO no_such_table VALUES (1)").executeUpdate());
       CompletableFuture<Void> good = store.saveTelemetry("rig-1", List.of(sample(1, 3000)));
 
       await(hold);
@@ -219,47 +301,92 @@ class ControllerStoreTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void migrationsAreAppliedOnceAndRecordedByFlyway(TestDatabase db) throws Exception {
+    String url = db.newDatabaseUrl(dir);
+    ControllerStore.open(url).close();
+    ControllerStore.open(url).close();
+
+    try (ControllerStore store = ControllerStore.open(url)) {
+      assertThat(
+              count(
+                  db,
+                  store,
+                  "SELECT COUNT(*) FROM flyway_schema_history WHERE success AND version IS NOT NULL"))
+          .isEqualTo(2);
+      assertThat(store.database()).isEqualTo(Database.valueOf(db.name()));
+    }
+  }
+
   @Test
-  void migrationsAreAppliedOnceAndRecorded() throws Exception {
+  void anSqliteFileRunsInWalModeWithoutRowidTelemetry() throws Exception {
     Path file = dir.resolve("c.db");
     ControllerStore.open(file).close();
-    ControllerStore.open(file).close();
 
-    assertThat(count(file, "SELECT COUNT(*) FROM flexrig_schema_version")).isEqualTo(1);
-    assertThat(count(file, "SELECT MAX(version) FROM flexrig_schema_version")).isEqualTo(1);
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
-      assertThat(rs.next()).isTrue();
-      assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+    try (Connection c = DriverManager.getConnection(Database.sqliteUrl(file));
+        Statement st = c.createStatement()) {
+      try (ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+      }
+      try (ResultSet rs =
+          st.executeQuery("SELECT sql FROM sqlite_master WHERE name = 'telemetry'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).contains("WITHOUT ROWID");
+      }
     }
   }
 
   @Test
-  void everyMigrationFileIsListedInOrder() throws IOException {
-    Path folder = Path.of("src/main/resources/db/migration");
-    try (Stream<Path> files = Files.list(folder)) {
-      List<String> names =
-          files
-              .map(p -> p.getFileName().toString())
-              .filter(n -> n.endsWith(".sql"))
-              .sorted(
-                  (a, b) ->
-                      Integer.compare(
-                          Integer.parseInt(a.substring(1, a.indexOf("__"))),
-                          Integer.parseInt(b.substring(1, b.indexOf("__")))))
-              .toList();
-      assertThat(Migrations.FILES).isEqualTo(names);
+  void aDatabaseMadeBeforeFlywayKeepsItsDataAndGetsTheNewTables() throws Exception {
+    Path file = dir.resolve("legacy.db");
+    String url = Database.sqliteUrl(file);
+    try (Connection c = DriverManager.getConnection(url);
+        Statement st = c.createStatement()) {
+      String v1 =
+          new String(
+              Files.readAllBytes(Path.of("src/main/resources/db/migration/V1__init.sql")),
+              java.nio.charset.StandardCharsets.UTF_8);
+      String script = v1.replace("${key_only_table}", "WITHOUT ROWID").replaceAll("(?m)^--.*$", "");
+      for (String sql : script.split(";")) {
+        if (!sql.isBlank()) {
+          st.execute(sql);
+        }
+      }
+      st.execute(
+          "CREATE TABLE flexrig_schema_version (version INTEGER NOT NULL PRIMARY KEY,"
+              + " description TEXT NOT NULL, script TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+      st.execute("INSERT INTO flexrig_schema_version VALUES (1, 'init', 'V1__init.sql', 0)");
+      st.execute("INSERT INTO sites VALUES ('site-1', 0)");
+    }
+
+    try (ControllerStore store = ControllerStore.open(file)) {
+      await(store.record(new AuditEntry(T0, "a", "r", "x", "s", "OK", "")));
+      assertThat(count(TestDatabase.SQLITE, store, "SELECT COUNT(*) FROM sites")).isEqualTo(1);
+      assertThat(store.auditTrail(5)).hasSize(1);
     }
   }
 
-  private static long count(Path file, String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+  @Test
+  void anUnsupportedDatabaseUrlIsRefusedByName() {
+    assertThatThrownBy(() -> ControllerStore.open("jdbc:h2:mem:x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("jdbc:h2:mem:x");
+  }
+
+  private static long count(TestDatabase db, ControllerStore store, String sql)
+      throws SQLException {
+    try (Connection c = DriverManager.getConnection(urlOf(store));
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  private static String urlOf(ControllerStore store) {
+    return store.fullUrl();
   }
 
   private static void sleep(long ms) {
