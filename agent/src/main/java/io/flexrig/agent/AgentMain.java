@@ -93,6 +93,16 @@ public final class AgentMain {
           json
               ? io.flexrig.agent.source.probe.Probe.json(results) + "\n"
               : io.flexrig.agent.source.probe.Probe.table(results));
+      String opcUa = config.opcUaEndpointUrl();
+      if (java.util.Arrays.asList(args).contains("--browse") && opcUa != null && !opcUa.isBlank()) {
+        try {
+          System.out.print(
+              io.flexrig.agent.source.probe.Probe.browseTable(
+                  opcUa, new io.flexrig.agent.source.opcua.OpcUaBrowser(8, 5000).browse(opcUa)));
+        } catch (java.io.IOException e) {
+          System.out.println("OPC UA browse failed: " + e.getMessage());
+        }
+      }
       return results.stream()
               .anyMatch(
                   r -> r.outcome() == io.flexrig.agent.source.probe.ProbeResult.Outcome.FAILED)

@@ -67,7 +67,7 @@ public final class I2cDriver implements SourceDriver {
           new Ina226(
               doubleOption(sensor, "shunt_ohm", null), doubleOption(sensor, "current_lsb_a", null));
       return new Ina226Source(
-          sensor.role(), address, chip, efficiency, pi4j, busLock, context.clock());
+          sensor.role(), address, chip, efficiency, pi4j, busLock, busTimeout, context.clock());
     }
     // Parse every option before the device is opened, so a typo never leaks a device handle.
     Ina219 ina219 =

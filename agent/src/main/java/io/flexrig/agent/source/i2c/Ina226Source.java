@@ -38,9 +38,11 @@ public final class Ina226Source implements PolledSource {
   private final Lock busLock;
   private final Clock clock;
   private final byte[] word = new byte[2];
+  private final long busTimeoutNanos;
 
   /**
-   * Opens the device and writes its calibration.
+   * Opens the device and writes its calibration, waiting for the bus at most {@link
+   * I2cChip#DEFAULT_BUS_TIMEOUT}.
    *
    * @throws IOException when the device does not answer or is not an INA226
    */
@@ -53,6 +55,26 @@ public final class Ina226Source implements PolledSource {
       Lock busLock,
       Clock clock)
       throws IOException {
+    this(role, address, chip, psuEfficiency, pi4jI2c, busLock, I2cChip.DEFAULT_BUS_TIMEOUT, clock);
+  }
+
+  /**
+   * Opens the device and writes its calibration.
+   *
+   * @param busTimeout how long a transaction waits for the bus before the sample fails
+   * @throws IOException when the device does not answer or is not an INA226
+   */
+  public Ina226Source(
+      String role,
+      I2cAddress address,
+      Ina226 chip,
+      double psuEfficiency,
+      Pi4jI2c pi4jI2c,
+      Lock busLock,
+      java.time.Duration busTimeout,
+      Clock clock)
+      throws IOException {
+    this.busTimeoutNanos = busTimeout.toNanos();
     if (!(psuEfficiency > 0 && psuEfficiency <= 1)) {
       throw new IllegalArgumentException(
           "sensor '" + role + "': psu_efficiency must be in (0, 1]: " + psuEfficiency);
@@ -141,8 +163,7 @@ public final class Ina226Source implements PolledSource {
 
   private void lockBus() throws IOException {
     try {
-      if (!busLock.tryLock(
-          I2cChip.DEFAULT_BUS_TIMEOUT.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+      if (!busLock.tryLock(busTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS)) {
         throw new IOException(
             "I2C bus " + address.bus() + " busy too long; " + address + " not read");
       }

@@ -204,6 +204,16 @@ public final class Probe {
     return sb.toString();
   }
 
+  /** The variables of the rig's OPC UA server, one per line, ready to paste as addresses. */
+  public static String browseTable(
+      String endpointUrl, List<io.flexrig.agent.source.opcua.OpcUaBrowser.Variable> variables) {
+    StringBuilder sb = new StringBuilder("OPC UA variables at ").append(endpointUrl).append('\n');
+    for (var v : variables) {
+      sb.append(String.format("  %-60s %-40s %s%n", v.address(), v.path(), v.value()));
+    }
+    return sb.toString();
+  }
+
   /** The same results as JSON, for scripts. */
   public static String json(List<ProbeResult> results) {
     StringBuilder sb = new StringBuilder("[");
