@@ -68,6 +68,8 @@ class ArchitectureTest {
         .that()
         .resideOutsideOfPackages(
             "io.flexrig.agent.source.i2c..",
+            "io.flexrig.agent.source.spi..",
+            "io.flexrig.agent.source.gpio..",
             "io.flexrig.sim.i2c..",
             // the composition roots that hand a Pi4J context to the I2C drivers
             "io.flexrig.agent",
