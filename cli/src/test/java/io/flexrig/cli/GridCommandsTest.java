@@ -11,13 +11,19 @@ import io.flexrig.proto.v1.EventState;
 import io.flexrig.proto.v1.EventStatus;
 import io.flexrig.proto.v1.ListCurtailmentEventsResponse;
 import io.flexrig.proto.v1.SiteStatus;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,12 +71,12 @@ class GridCommandsTest {
     return CtlRun.of(Map.of(), all);
   }
 
-  private java.util.Optional<SiteStatus> siteJson() {
+  private Optional<SiteStatus> siteJson() {
     CtlRun r = ctl("--json", "site", "status", "--site", SITE);
     if (r.exitCode() != 0) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(parse(r.out(), SiteStatus.newBuilder()).build());
+    return Optional.of(parse(r.out(), SiteStatus.newBuilder()).build());
   }
 
   private static <B extends com.google.protobuf.Message.Builder> B parse(String json, B builder) {
@@ -346,5 +352,41 @@ class GridCommandsTest {
     assertThat(statuses.getLast().getEvent().getState())
         .isEqualTo(EventState.EVENT_STATE_COMPLETED);
     assertThat(statuses).allSatisfy(s -> assertThat(s.getTargetKw()).isEqualTo(5.0));
+  }
+
+  @Test
+  void ctrlCStopsAWatchCleanly() throws Exception {
+    String id = createEvent().getEventId(); // scheduled an hour ahead: the stream stays open
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process watch =
+        new ProcessBuilder(
+                javaBin,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                FlexrigCtl.class.getName(),
+                "--plaintext",
+                "--controller",
+                address(),
+                "event",
+                "watch",
+                id)
+            .redirectError(dir.resolve("watch.err").toFile())
+            .start();
+    try {
+      var stdout =
+          new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(stdout.readLine()).startsWith("OBSERVED");
+      assertThat(stdout.readLine()).contains(" scheduled ");
+
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(watch.pid())).start();
+      assertThat(kill.waitFor()).isZero();
+
+      assertThat(watch.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(watch.exitValue()).isEqualTo(130);
+      assertThat(Files.readString(dir.resolve("watch.err"))).doesNotContain("Exception");
+    } finally {
+      watch.destroyForcibly();
+    }
   }
 }
