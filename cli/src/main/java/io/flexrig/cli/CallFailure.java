@@ -2,6 +2,7 @@ package io.flexrig.cli;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import javax.net.ssl.SSLException;
 
 /** Turns a failed gRPC call into one line an operator can act on. */
 final class CallFailure {
@@ -29,23 +30,42 @@ final class CallFailure {
     };
   }
 
-  /** The description, else the deepest cause's message (e.g. "Connection refused"). */
+  /**
+   * The first line of the description, else of the deepest cause's message (e.g. "Connection
+   * refused"); a failed TLS handshake says so.
+   */
   private static String reason(Status s) {
     Throwable cause = s.getCause();
     String deepest = null;
+    boolean tls = false;
     while (cause != null) {
       if (cause.getMessage() != null) {
-        deepest = cause.getMessage();
+        deepest = firstLine(cause.getMessage());
       }
+      tls |= cause instanceof SSLException;
       cause = cause.getCause();
     }
     if (deepest != null && deepest.startsWith("finishConnect(")) {
       deepest = deepest.substring(deepest.lastIndexOf(": ") + 2); // Netty's epoll wording
     }
-    String description = s.getDescription();
+    String description = s.getDescription() == null ? null : firstLine(s.getDescription());
+    String reason;
     if (deepest != null && (description == null || description.equals("io exception"))) {
-      return deepest;
+      reason = deepest;
+    } else {
+      reason = description != null ? description : s.getCode().toString();
     }
-    return description != null ? description : s.getCode().toString();
+    if (!tls) {
+      return reason;
+    }
+    if (reason.startsWith("not an SSL/TLS record")) {
+      return "the controller does not speak TLS (a development controller? add --plaintext)";
+    }
+    return "TLS handshake failed: " + reason;
+  }
+
+  private static String firstLine(String text) {
+    int nl = text.indexOf('\n');
+    return (nl < 0 ? text : text.substring(0, nl)).strip();
   }
 }

@@ -19,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,6 +59,7 @@ import picocli.CommandLine.Spec;
 public final class FlexrigCtl implements Runnable {
 
   static final String ENV_CONTROLLER = "FLEXRIG_CONTROLLER";
+  private static final Logger GRPC_LOG = Logger.getLogger("io.grpc");
 
   @Option(
       names = "--controller",
@@ -126,6 +129,8 @@ public final class FlexrigCtl implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Failures reach the operator as one line with an exit code; gRPC's own log would add noise.
+    GRPC_LOG.setLevel(Level.OFF);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code = run(args, out, err, System.getenv(), Clock.systemUTC());
@@ -244,7 +249,12 @@ public final class FlexrigCtl implements Runnable {
   }
 
   private String timeoutText() {
-    return timeout == null ? "?" : HumanDuration.format(timeout);
+    if (timeout == null) {
+      return "?";
+    }
+    return timeout.compareTo(Duration.ofSeconds(1)) < 0
+        ? timeout.toMillis() + "ms"
+        : HumanDuration.format(timeout);
   }
 
   /** Opens a channel to the controller, validating the connection options first. */

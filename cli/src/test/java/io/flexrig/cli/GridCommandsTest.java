@@ -272,6 +272,19 @@ class GridCommandsTest {
   }
 
   @Test
+  void tlsToAPlaintextControllerSuggestsPlaintext() {
+    CtlRun r = CtlRun.of(Map.of(), "--controller", address(), "site", "status", "--site", SITE);
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(6);
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "flexrigctl: controller "
+                + address()
+                + " unavailable: the controller does not speak TLS (a development controller?"
+                + " add --plaintext)");
+  }
+
+  @Test
   void controllerComesFromTheEnvironmentAndOptionsGoBeforeOrAfterTheCommand() {
     CtlRun fromEnv =
         CtlRun.of(

@@ -162,7 +162,10 @@ class TlsTest {
     CtlRun r = ctl("site", "status", "--site", "site-1"); // system roots do not know this cert
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(6);
-    assertThat(r.err()).startsWith("flexrigctl: controller 127.0.0.1:");
+    assertThat(r.err())
+        .startsWith("flexrigctl: controller 127.0.0.1:")
+        .contains("unavailable: TLS handshake failed: ");
+    assertThat(r.err().strip()).doesNotContain("\n");
   }
 
   @Test
