@@ -4,6 +4,7 @@ import io.flexrig.proto.v1.EventStatus;
 import io.flexrig.proto.v1.GetEventStatusRequest;
 import io.flexrig.proto.v1.WatchEventRequest;
 import io.grpc.Context;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -37,6 +38,9 @@ final class EventWatchCommand implements Callable<Integer> {
   /** How long past the event's end a watch may run before its deadline cuts it. */
   static final Duration GRACE = Duration.ofMinutes(2);
 
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
+
   @Parameters(paramLabel = "EVENT_ID", description = "The event id.")
   private String eventId;
 
@@ -54,7 +58,7 @@ final class EventWatchCommand implements Callable<Integer> {
       // Asked first so an unknown event fails fast and the stream's deadline follows the event.
       EventStatus first =
           c.grid().getEventStatus(GetEventStatusRequest.newBuilder().setEventId(eventId).build());
-      Duration limit = streamDeadline(first, root.clock().instant());
+      Instant until = root.clock().instant().plus(streamDeadline(first, root.clock().instant()));
       if (!root.json()) {
         out.print(HumanFormat.watchHeader());
         out.flush();
@@ -74,7 +78,7 @@ final class EventWatchCommand implements Callable<Integer> {
               "flexrigctl-interrupt");
       Runtime.getRuntime().addShutdownHook(onInterrupt);
       try {
-        context.run(() -> stream(c, limit, out, context));
+        context.run(() -> follow(c, until, out, context));
       } catch (StatusRuntimeException e) {
         if (context.isCancelled()) {
           return ExitCodes.INTERRUPTED;
@@ -92,12 +96,61 @@ final class EventWatchCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  /**
+   * Streams until the event ends. A lost stream (controller restart, network) is opened again after
+   * a backoff, until {@code until}; the operator is told once per outage on stderr.
+   */
+  private void follow(
+      GridConnection c, Instant until, PrintWriter out, Context.CancellableContext context) {
+    Duration backoff = FIRST_BACKOFF;
+    boolean lost = false;
+    while (true) {
+      Duration left = Duration.between(root.clock().instant(), until);
+      int[] delivered = {0};
+      try {
+        stream(c, left.isNegative() ? Duration.ZERO : left, out, context, delivered);
+        return;
+      } catch (StatusRuntimeException e) {
+        if (delivered[0] > 0) {
+          backoff = FIRST_BACKOFF; // it was back for a while: a new outage
+          lost = false;
+        }
+        boolean retry =
+            !context.isCancelled()
+                && e.getStatus().getCode() == Status.Code.UNAVAILABLE
+                && root.clock().instant().plus(backoff).isBefore(until);
+        if (!retry) {
+          throw e;
+        }
+        if (!lost) {
+          PrintWriter err = spec.commandLine().getErr();
+          err.println(
+              "flexrigctl: "
+                  + CallFailure.message(e, root.addressText(), "")
+                  + "; watching again when it is back");
+          err.flush();
+          lost = true;
+        }
+        pause(backoff, context);
+        backoff = backoff.multipliedBy(2);
+        if (backoff.compareTo(MAX_BACKOFF) > 0) {
+          backoff = MAX_BACKOFF;
+        }
+      }
+    }
+  }
+
   private void stream(
-      GridConnection c, Duration limit, PrintWriter out, Context.CancellableContext context) {
+      GridConnection c,
+      Duration limit,
+      PrintWriter out,
+      Context.CancellableContext context,
+      int[] delivered) {
     Iterator<EventStatus> statuses =
         c.within(limit).watchEvent(WatchEventRequest.newBuilder().setEventId(eventId).build());
     while (statuses.hasNext()) {
       EventStatus s = statuses.next();
+      delivered[0]++;
       if (root.json()) {
         root.printJson(s);
       } else {
@@ -107,6 +160,18 @@ final class EventWatchCommand implements Callable<Integer> {
       if (out.checkError()) {
         context.cancel(null); // nobody reads any more (e.g. piped into head)
         return;
+      }
+    }
+  }
+
+  private static void pause(Duration d, Context.CancellableContext context) {
+    long end = System.nanoTime() + d.toNanos();
+    while (!context.isCancelled() && System.nanoTime() < end) {
+      try {
+        Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        context.cancel(e);
       }
     }
   }

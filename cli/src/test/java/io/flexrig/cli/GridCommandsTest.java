@@ -13,6 +13,8 @@ import io.flexrig.proto.v1.ListCurtailmentEventsResponse;
 import io.flexrig.proto.v1.SiteStatus;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -365,6 +367,43 @@ class GridCommandsTest {
     assertThat(statuses.getLast().getEvent().getState())
         .isEqualTo(EventState.EVENT_STATE_COMPLETED);
     assertThat(statuses).allSatisfy(s -> assertThat(s.getTargetKw()).isEqualTo(5.0));
+  }
+
+  @Test
+  void watchCarriesOnAcrossAControllerRestart() throws Exception {
+    String id = createEvent().getEventId(); // scheduled an hour ahead: the stream stays open
+    int port = controller.port();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var watch =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                FlexrigCtl.run(
+                    new String[] {"--plaintext", "--controller", address(), "event", "watch", id},
+                    new PrintWriter(out, true),
+                    new PrintWriter(err, true),
+                    Map.of(),
+                    java.time.Clock.systemUTC()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains(" scheduled "));
+
+    controller.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> err.toString().contains("watching again"));
+    controller =
+        new FleetController(ControllerConfig.loopback(port, dir.resolve("controller.db"))).start();
+    int linesBefore = (int) out.toString().lines().count();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> out.toString().lines().count() > linesBefore);
+
+    CtlRun cancel = ctl("event", "cancel", id);
+    assertThat(cancel.exitCode()).as(cancel.toString()).isZero();
+
+    assertThat(watch.get(10, TimeUnit.SECONDS)).as(err.toString()).isZero();
+    assertThat(out.toString().lines().toList().getLast()).contains(" cancelled ");
+    assertThat(err.toString().lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith("flexrigctl: controller " + address() + " unavailable: ");
   }
 
   @Test
