@@ -160,6 +160,8 @@ public final class FlexrigCtl implements Runnable {
             new EventStatusCommand(root),
             new EventCancelCommand(root),
             new EventWatchCommand(root)));
+    // `source <(flexrigctl generate-completion)` in bash or zsh
+    cli.addSubcommand(new picocli.AutoComplete.GenerateCompletion());
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(FlexrigCtl::usageError);

@@ -150,4 +150,12 @@ class UsageTest {
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).startsWith("flexrigctl 0.").doesNotContain("unknown");
   }
+
+  @Test
+  void generatesABashCompletionScriptNamingTheCommands() {
+    CtlRun r = ctl("generate-completion");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("complete -F _complete_flexrigctl", "watch", "--reduce-by-kw");
+  }
 }
