@@ -85,6 +85,7 @@ final class EventWatchCommand implements Callable<Integer> {
         }
         throw e;
       } finally {
+        context.cancel(null); // a cancellable context must end, also after a normal finish
         finished.countDown();
         try {
           Runtime.getRuntime().removeShutdownHook(onInterrupt);
