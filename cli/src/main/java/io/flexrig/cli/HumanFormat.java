@@ -1,0 +1,192 @@
+package io.flexrig.cli;
+
+import com.google.protobuf.Timestamp;
+import io.flexrig.proto.v1.CurtailmentEvent;
+import io.flexrig.proto.v1.EventState;
+import io.flexrig.proto.v1.EventStatus;
+import io.flexrig.proto.v1.SiteStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What an operator reads: times in UTC ISO-8601 with the distance from now, power in kW with one
+ * decimal, yes/no for flags, {@code -} for what is not there.
+ */
+final class HumanFormat {
+
+  static final String NONE = "-";
+
+  private final Clock clock;
+
+  HumanFormat(Clock clock) {
+    this.clock = clock;
+  }
+
+  static String kw(double kw) {
+    return String.format(Locale.ROOT, "%.1f kW", kw);
+  }
+
+  static String yesNo(boolean b) {
+    return b ? "yes" : "no";
+  }
+
+  /** {@code 2026-11-25T14:00:00Z}, to the second. */
+  static String utc(Instant t) {
+    return t.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  static Instant instant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+
+  /** {@code in 5m}, {@code 3m10s ago}, {@code now} (within a second). */
+  String relative(Instant t) {
+    Duration d = Duration.between(clock.instant(), t);
+    if (d.abs().compareTo(Duration.ofSeconds(1)) < 0) {
+      return "now";
+    }
+    return d.isNegative() ? HumanDuration.format(d) + " ago" : "in " + HumanDuration.format(d);
+  }
+
+  /** {@code 2026-11-25T14:00:00Z (in 5m)}. */
+  String when(Instant t) {
+    return utc(t) + " (" + relative(t) + ")";
+  }
+
+  /** A time, or {@code -} when the field is unset. */
+  String when(boolean set, Timestamp t) {
+    return set ? when(instant(t)) : NONE;
+  }
+
+  static String state(EventState s) {
+    return switch (s) {
+      case EVENT_STATE_SCHEDULED -> "scheduled";
+      case EVENT_STATE_ACTIVE -> "active";
+      case EVENT_STATE_COMPLETED -> "completed";
+      case EVENT_STATE_CANCELLED -> "cancelled";
+      case EVENT_STATE_UNSPECIFIED, UNRECOGNIZED -> "unknown";
+    };
+  }
+
+  /** {@code reduce by 5.0 kW} or {@code cap at 8.0 kW}. */
+  static String target(CurtailmentEvent e) {
+    return switch (e.getTargetCase()) {
+      case REDUCE_BY_KW -> "reduce by " + kw(e.getReduceByKw());
+      case CAP_SITE_KW -> "cap at " + kw(e.getCapSiteKw());
+      case TARGET_NOT_SET -> NONE;
+    };
+  }
+
+  private static String orNone(String s) {
+    return s.isEmpty() ? NONE : s;
+  }
+
+  String siteStatus(SiteStatus s) {
+    return new Fields()
+        .add("site", s.getSiteId())
+        .add("measured", kw(s.getMeasuredKw()))
+        .add("nameplate", kw(s.getNameplateKw()))
+        .add("rigs connected", s.getRigsConnected() + " of " + s.getRigsKnown() + " known")
+        .add("rigs curtailed", Integer.toString(s.getRigsCurtailed()))
+        .add("active event", orNone(s.getActiveEventId()))
+        .add("observed", when(s.hasObservedAt(), s.getObservedAt()))
+        .render();
+  }
+
+  String event(CurtailmentEvent e) {
+    return eventFields(e).render();
+  }
+
+  private Fields eventFields(CurtailmentEvent e) {
+    return new Fields()
+        .add("event", e.getEventId())
+        .add("site", e.getSiteId())
+        .add("state", state(e.getState()))
+        .add("target", target(e))
+        .add("start", when(e.hasStartAt(), e.getStartAt()))
+        .add("deadline", when(e.hasDeadline(), e.getDeadline()))
+        .add("end", when(e.hasEndAt(), e.getEndAt()))
+        .add("program", orNone(e.getProgram()))
+        .add("request id", orNone(e.getRequestId()))
+        .add("created", when(e.hasCreatedAt(), e.getCreatedAt()));
+  }
+
+  String eventStatus(EventStatus s) {
+    return eventFields(s.getEvent())
+        .add("baseline", kw(s.getBaselineKw()))
+        .add("target load", "at most " + kw(s.getTargetKw()))
+        .add("measured", kw(s.getMeasuredKw()))
+        .add(
+            "target met",
+            yesNo(s.getTargetMet())
+                + (s.hasTargetMetAt() ? ", first at " + when(true, s.getTargetMetAt()) : ""))
+        .add("deadline met", yesNo(s.getDeadlineMet()))
+        .add("rigs curtailed", Integer.toString(s.getRigsCurtailed()))
+        .add("observed", when(s.hasObservedAt(), s.getObservedAt()))
+        .render();
+  }
+
+  String eventList(List<CurtailmentEvent> events) {
+    if (events.isEmpty()) {
+      return "no events\n";
+    }
+    Table t = new Table("EVENT", "STATE", "TARGET", "START", "END", "PROGRAM");
+    for (CurtailmentEvent e : events) {
+      t.row(
+          e.getEventId(),
+          state(e.getState()),
+          target(e),
+          when(e.hasStartAt(), e.getStartAt()),
+          when(e.hasEndAt(), e.getEndAt()),
+          orNone(e.getProgram()));
+    }
+    return t.render();
+  }
+
+  /** The header above {@link #watchLine} lines, aligned with them. */
+  static String watchHeader() {
+    return String.format(
+        Locale.ROOT,
+        "%-20s  %-9s  %11s  %11s  %4s  %-10s  %s%n",
+        "OBSERVED",
+        "STATE",
+        "MEASURED",
+        "TARGET",
+        "RIGS",
+        "TARGET MET",
+        "DEADLINE MET");
+  }
+
+  /** One status of a watched event on one line, in fixed columns (lines arrive one by one). */
+  static String watchLine(EventStatus s) {
+    return String.format(
+        Locale.ROOT,
+        "%-20s  %-9s  %11s  %11s  %4d  %-10s  %s%n",
+        s.hasObservedAt() ? utc(instant(s.getObservedAt())) : NONE,
+        state(s.getEvent().getState()),
+        kw(s.getMeasuredKw()),
+        kw(s.getTargetKw()),
+        s.getRigsCurtailed(),
+        yesNo(s.getTargetMet()),
+        yesNo(s.getDeadlineMet()));
+  }
+
+  /** Label/value lines with the values aligned. */
+  static final class Fields {
+    private final Table table = new Table("", "");
+
+    Fields add(String label, String value) {
+      table.row(label, value);
+      return this;
+    }
+
+    String render() {
+      String all = table.render();
+      return all.substring(all.indexOf('\n') + 1); // no header line
+    }
+  }
+}
