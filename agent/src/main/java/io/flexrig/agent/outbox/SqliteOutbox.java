@@ -2,6 +2,7 @@ package io.flexrig.agent.outbox;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.flexrig.agent.uplink.TelemetryOutbox;
+import io.flexrig.proto.v1.Alarm;
 import io.flexrig.proto.v1.TelemetrySample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing is dropped unless the disk budget is exhausted; then the oldest samples go first (the
  * newest state of the rig matters most to a dispatcher), each drop is counted (persisted), and the
- * drop listener hears of it so the agent can raise an alarm. Only telemetry lives here: command
- * acks and alarms never share its budget.
+ * drop listener hears of it so the agent can raise an alarm. Alarms are kept too (see {@link
+ * #keepAlarm}), outside the budget: they are never dropped. Command acks and results are not kept
+ * here (the agent's command journal owns them).
  *
  * <p>A sample is stored without its sequence (the row key carries it), so renumbering after the
  * controller turned out to hold more ({@link #continueAfter}) is one UPDATE, not a rewrite. Each
@@ -94,6 +96,10 @@ public final class SqliteOutbox implements TelemetryOutbox, AutoCloseable {
       st.execute(
           "CREATE TABLE IF NOT EXISTS samples (sequence INTEGER NOT NULL PRIMARY KEY,"
               + " sample BLOB NOT NULL)");
+      // after_sequence: the last sample numbered when the alarm was kept (see keepAlarm).
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS alarms (alarm_id TEXT NOT NULL PRIMARY KEY,"
+              + " after_sequence INTEGER NOT NULL, alarm BLOB NOT NULL)");
       st.execute(
           "CREATE TABLE IF NOT EXISTS counters (name TEXT NOT NULL PRIMARY KEY,"
               + " value INTEGER NOT NULL)");
@@ -243,6 +249,11 @@ public final class SqliteOutbox implements TelemetryOutbox, AutoCloseable {
           freedBytes = rs.getLong(2);
         }
       }
+      try (PreparedStatement ps =
+          db.prepareStatement("DELETE FROM alarms WHERE after_sequence < ?")) {
+        ps.setLong(1, sequence);
+        ps.executeUpdate();
+      }
       if (freed == 0) {
         db.commit();
         return;
@@ -296,6 +307,41 @@ public final class SqliteOutbox implements TelemetryOutbox, AutoCloseable {
   @Override
   public synchronized long dropped() {
     return dropped;
+  }
+
+  @Override
+  public synchronized void keepAlarm(Alarm alarm) {
+    if (alarm.getAlarmId().isEmpty()) {
+      return; // the controller does not store alarms without an id either
+    }
+    try (PreparedStatement ps =
+        db.prepareStatement(
+            "INSERT OR IGNORE INTO alarms (alarm_id, after_sequence, alarm) VALUES (?, ?, ?)")) {
+      ps.setString(1, alarm.getAlarmId());
+      ps.setLong(2, lastSequence);
+      ps.setBytes(3, alarm.toByteArray());
+      ps.executeUpdate();
+      db.commit();
+    } catch (SQLException e) {
+      rollback();
+      throw new UncheckedIOException(new IOException("outbox cannot keep the alarm", e));
+    }
+  }
+
+  @Override
+  public synchronized List<Alarm> pendingAlarms() {
+    List<Alarm> out = new ArrayList<>();
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery("SELECT alarm FROM alarms ORDER BY rowid")) {
+      while (rs.next()) {
+        out.add(Alarm.parseFrom(rs.getBytes(1)));
+      }
+      db.commit();
+    } catch (SQLException | InvalidProtocolBufferException e) {
+      rollback();
+      throw new UncheckedIOException(new IOException("outbox cannot read alarms", e));
+    }
+    return out;
   }
 
   /** Bytes of sample payload kept (what the disk budget counts). */

@@ -7,6 +7,8 @@ import io.flexrig.agent.uplink.FleetUplink;
 import io.flexrig.agent.uplink.TestController;
 import io.flexrig.agent.uplink.UplinkSettings;
 import io.flexrig.proto.v1.AgentHello;
+import io.flexrig.proto.v1.Alarm;
+import io.flexrig.proto.v1.AlarmSeverity;
 import io.flexrig.proto.v1.RigIdentity;
 import io.flexrig.proto.v1.TelemetrySample;
 import java.nio.file.Path;
@@ -31,10 +33,18 @@ class DurableOutboxReplayTest {
           .setAgentVersion("test")
           .build();
 
+  private static final Alarm ALARM =
+      Alarm.newBuilder()
+          .setAlarmId("al-outage")
+          .setSeverity(AlarmSeverity.ALARM_SEVERITY_WARNING)
+          .setCode("SOURCE_DOWN")
+          .setMessage("pdu unreachable")
+          .build();
+
   @TempDir Path dir;
 
   @Test
-  void samplesTakenWhileTheControllerWasDownSurviveAnAgentRestartAndArriveOnceInOrder()
+  void samplesAndAlarmsTakenWhileTheControllerWasDownSurviveAnAgentRestartAndArriveOnce()
       throws Exception {
     Path file = dir.resolve("outbox.db");
     try (TestController controller = new TestController().start()) {
@@ -54,8 +64,12 @@ class DurableOutboxReplayTest {
         for (int i = 5; i < 25; i++) {
           outbox.append(TelemetrySample.newBuilder().setPowerW(3000 + i).build());
           uplink.samplesAvailable();
+          if (i == 10) {
+            uplink.send(ALARM); // raised during the outage, dies with this process's memory
+          }
         }
         assertThat(outbox.size()).isEqualTo(20);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> outbox.pendingAlarms().size() == 1);
       }
       // Second life: a new process opens the same file; the controller is back.
       controller.restart();
@@ -66,7 +80,9 @@ class DurableOutboxReplayTest {
 
         await().atMost(10, TimeUnit.SECONDS).until(() -> controller.stored.size() == 25);
         await().atMost(5, TimeUnit.SECONDS).until(() -> outbox.size() == 0);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> outbox.pendingAlarms().isEmpty());
       }
+      assertThat(controller.alarms).containsExactly(ALARM);
       assertThat(controller.stored.keySet())
           .containsExactlyElementsOf(LongStream.rangeClosed(1, 25).boxed().toList());
       assertThat(controller.stored.get(25L).getPowerW()).isEqualTo(3024);

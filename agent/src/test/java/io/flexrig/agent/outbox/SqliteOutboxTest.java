@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flexrig.agent.uplink.MemoryOutbox;
 import io.flexrig.agent.uplink.TelemetryOutbox;
+import io.flexrig.proto.v1.Alarm;
 import io.flexrig.proto.v1.TelemetrySample;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,6 +101,30 @@ class SqliteOutboxTest {
       assertThat(sequences(kept)).containsExactly(101L, 102L);
       assertThat(kept.get(0).getPowerW()).isEqualTo(1);
       assertThat(outbox.append(sample(3)).getSequence()).isEqualTo(103);
+    }
+  }
+
+  @Test
+  void alarmsAreKeptAcrossRestartsUntilASampleNumberedAfterThemIsAcknowledged() {
+    Path file = dir.resolve("outbox.db");
+    Alarm alarm = Alarm.newBuilder().setAlarmId("al-1").setCode("THERMAL_DERATE").build();
+    try (SqliteOutbox outbox = SqliteOutbox.open(file, 1024, n -> {})) {
+      outbox.append(sample(1)); // 1
+      outbox.keepAlarm(alarm); // kept after sample 1
+      outbox.append(sample(2)); // 2, sent after the alarm
+      outbox.ackThrough(1);
+    }
+    try (SqliteOutbox outbox = SqliteOutbox.open(file, 1024, n -> {})) {
+      assertThat(outbox.pendingAlarms()).containsExactly(alarm);
+      // A budget far too small for samples never touches alarms.
+      for (int i = 0; i < 200; i++) {
+        outbox.append(sample(i));
+      }
+      assertThat(outbox.pendingAlarms()).containsExactly(alarm);
+
+      outbox.ackThrough(2);
+
+      assertThat(outbox.pendingAlarms()).isEmpty();
     }
   }
 
