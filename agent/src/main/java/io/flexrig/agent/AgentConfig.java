@@ -3,6 +3,7 @@ package io.flexrig.agent;
 import com.pi4j.context.Context;
 import io.flexrig.agent.uplink.ClientTls;
 import io.flexrig.core.profile.HardwareProfile;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -30,6 +31,10 @@ import java.util.function.Supplier;
  * @param outboxCapacity most unacknowledged samples kept in memory
  * @param maxReconnectBackoff longest wait between reconnects to the controller
  * @param commandGrace how long after a command's deadline the target may still be reached
+ * @param outboxFile the durable outbox (SQLite) for unacknowledged samples; null keeps them in
+ *     memory ({@code outboxCapacity} samples, lost on restart)
+ * @param outboxBudgetBytes most bytes of samples the durable outbox keeps before it drops the
+ *     oldest (with a counter and an alarm)
  * @param tls mutual TLS to the controller (this rig's certificate, key, the site CA); required
  *     unless {@code plaintext}
  */
@@ -48,7 +53,9 @@ public record AgentConfig(
     int outboxCapacity,
     Duration maxReconnectBackoff,
     Duration commandGrace,
-    ClientTls tls) {
+    ClientTls tls,
+    Path outboxFile,
+    long outboxBudgetBytes) {
 
   public AgentConfig {
     requireText(rigId, "rig_id");
@@ -67,6 +74,10 @@ public record AgentConfig(
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(maxReconnectBackoff, "maxReconnectBackoff");
     Objects.requireNonNull(commandGrace, "commandGrace");
+    if (outboxFile != null && outboxBudgetBytes < 1024) {
+      throw new IllegalArgumentException(
+          "outbox disk budget must be at least 1024 bytes: " + outboxBudgetBytes);
+    }
     if (plaintext == (tls != null)) {
       throw new IllegalArgumentException(
           plaintext
@@ -80,6 +91,9 @@ public record AgentConfig(
       throw new IllegalArgumentException(field + " is required");
     }
   }
+
+  /** 64 MiB: about a week of 1 Hz samples with their readings. */
+  public static final long DEFAULT_OUTBOX_BUDGET_BYTES = 64L << 20;
 
   /** A config with the defaults: 1 s telemetry, linuxfs I2C, 1 h of samples in memory. */
   public static Builder builder(
@@ -95,6 +109,8 @@ public record AgentConfig(
     private final String controllerTarget;
     private boolean plaintext = true;
     private ClientTls tls;
+    private Path outboxFile;
+    private long outboxBudgetBytes = DEFAULT_OUTBOX_BUDGET_BYTES;
     private String opcUaEndpointUrl;
     private Map<String, String> overrides = Map.of();
     private Duration telemetryInterval = Duration.ofSeconds(1);
@@ -114,6 +130,13 @@ public record AgentConfig(
 
     public Builder plaintext(boolean v) {
       plaintext = v;
+      return this;
+    }
+
+    /** Keeps unacknowledged samples in an SQLite file within a disk budget. */
+    public Builder durableOutbox(Path file, long budgetBytes) {
+      outboxFile = file;
+      outboxBudgetBytes = budgetBytes;
       return this;
     }
 
@@ -187,7 +210,9 @@ public record AgentConfig(
           outboxCapacity,
           maxReconnectBackoff,
           commandGrace,
-          tls);
+          tls,
+          outboxFile,
+          outboxBudgetBytes);
     }
   }
 }

@@ -35,6 +35,8 @@ public final class AgentConfigFile {
           "tls_cert",
           "tls_key",
           "tls_ca",
+          "outbox_file",
+          "outbox_budget_mb",
           "opcua_endpoint",
           "telemetry_interval_ms",
           "i2c_provider",
@@ -100,6 +102,11 @@ public final class AgentConfigFile {
               f.text("rig_id", null), f.text("site_id", null), profile, f.text("controller", null))
           .plaintext(tls == null && f.bool("plaintext", true))
           .tls(tls)
+          .durableOutbox(
+              map.containsKey("outbox_file")
+                  ? file.toAbsolutePath().getParent().resolve(f.text("outbox_file", null))
+                  : null,
+              f.number("outbox_budget_mb", AgentConfig.DEFAULT_OUTBOX_BUDGET_BYTES >> 20) << 20)
           .opcUaEndpointUrl(f.text("opcua_endpoint", ""))
           .telemetryInterval(Duration.ofMillis(f.number("telemetry_interval_ms", 1000)))
           .i2cProviderId(provider)

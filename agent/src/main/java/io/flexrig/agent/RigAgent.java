@@ -5,6 +5,7 @@ import io.flexrig.agent.control.CommandAck;
 import io.flexrig.agent.control.CommandExecutor;
 import io.flexrig.agent.control.CommandJournal;
 import io.flexrig.agent.control.WorkloadKnobs;
+import io.flexrig.agent.outbox.SqliteOutbox;
 import io.flexrig.agent.sampler.RigSnapshot;
 import io.flexrig.agent.sampler.Sampler;
 import io.flexrig.agent.source.InvalidAddressException;
@@ -63,6 +64,7 @@ public final class RigAgent implements AutoCloseable {
   private final SourceContext sources;
   private final Sampler sampler;
   private final TelemetryOutbox outbox;
+  private volatile long lastOverflowAlarmMillis = Long.MIN_VALUE / 2;
   private final ExecutorService control;
   private final CommandExecutor executor;
   private final FleetUplink uplink;
@@ -90,7 +92,11 @@ public final class RigAgent implements AutoCloseable {
     }
     this.sources = context.build();
     this.sampler = new Sampler(config.clock(), config.telemetryInterval());
-    this.outbox = new MemoryOutbox(config.outboxCapacity(), 0);
+    this.outbox =
+        config.outboxFile() == null
+            ? new MemoryOutbox(config.outboxCapacity(), 0)
+            : SqliteOutbox.open(
+                config.outboxFile(), config.outboxBudgetBytes(), this::outboxOverflowed);
     this.control =
         new ThreadPoolExecutor(
             1,
@@ -244,6 +250,24 @@ public final class RigAgent implements AutoCloseable {
     }
   }
 
+  // Called by the durable outbox when its disk budget forced it to drop old samples; one alarm a
+  // minute at most, so a long outage does not bury the controller in alarms.
+  private void outboxOverflowed(long droppedTotal) {
+    long now = config.clock().millis();
+    if (now - lastOverflowAlarmMillis < 60_000) {
+      return;
+    }
+    lastOverflowAlarmMillis = now;
+    alarm(
+        AlarmSeverity.ALARM_SEVERITY_WARNING,
+        "OUTBOX_OVERFLOW",
+        "outbox disk budget of "
+            + config.outboxBudgetBytes()
+            + " bytes exhausted: oldest samples dropped ("
+            + droppedTotal
+            + " so far)");
+  }
+
   private void alarm(AlarmSeverity severity, String code, String message) {
     uplink.send(
         Alarm.newBuilder()
@@ -354,6 +378,9 @@ public final class RigAgent implements AutoCloseable {
     sampler.close();
     control.shutdownNow();
     sources.close();
+    if (outbox instanceof SqliteOutbox durable) {
+      durable.close();
+    }
     if (pi4j instanceof Memo<Context> memo && memo.ifCreated() != null) {
       Context context = memo.ifCreated();
       if (!context.isShutdown()) {

@@ -65,6 +65,7 @@ class SiteCurtailmentEndToEndTest {
                 SITE, Duration.ofMillis(500), SPEED, tempDir.resolve("controller.db")));
     await()
         .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions() // NOT_FOUND until the first rig's hello is in
         .until(
             () ->
                 site().getRigsConnected() == rigs.size()

@@ -15,7 +15,9 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -126,7 +128,37 @@ public final class FleetUplink implements AutoCloseable {
   }
 
   public void send(Alarm alarm) {
+    // Kept on the uplink thread, right before it is queued: every sample numbered after this point
+    // is sent after the alarm, which is what lets a telemetry ack release it.
+    execute(
+        () -> {
+          try {
+            outbox.keepAlarm(alarm);
+          } catch (RuntimeException e) {
+            log.warn("alarm {} not kept durably: {}", alarm.getAlarmId(), e.toString());
+          }
+        });
     enqueue(AgentMessage.newBuilder().setAlarm(alarm).build());
+  }
+
+  // Alarms the outbox still keeps may have died with the previous session: send them again first
+  // (the controller stores an alarm id once), unless they are still waiting in the queue anyway.
+  private void resendPendingAlarms() {
+    List<Alarm> pending = outbox.pendingAlarms();
+    if (pending.isEmpty()) {
+      return;
+    }
+    Set<String> queued = new HashSet<>();
+    for (AgentMessage m : control) {
+      if (m.hasAlarm()) {
+        queued.add(m.getAlarm().getAlarmId());
+      }
+    }
+    for (int i = pending.size() - 1; i >= 0; i--) {
+      if (!queued.contains(pending.get(i).getAlarmId())) {
+        control.addFirst(AgentMessage.newBuilder().setAlarm(pending.get(i)).build());
+      }
+    }
   }
 
   private void enqueue(AgentMessage m) {
@@ -178,6 +210,7 @@ public final class FleetUplink implements AutoCloseable {
           outbox.continueAfter(stored);
         }
         outbox.ackThrough(stored);
+        resendPendingAlarms();
         warnOnClockSkew(m.getHelloAccepted().getControllerTime());
         s.sentThrough = stored;
         s.accepted = true;

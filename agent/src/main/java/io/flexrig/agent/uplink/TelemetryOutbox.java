@@ -1,5 +1,6 @@
 package io.flexrig.agent.uplink;
 
+import io.flexrig.proto.v1.Alarm;
 import io.flexrig.proto.v1.TelemetrySample;
 import java.util.List;
 
@@ -34,4 +35,17 @@ public interface TelemetryOutbox {
 
   /** Samples forgotten unacknowledged because the outbox was full. */
   long dropped();
+
+  /**
+   * Keeps an alarm until the controller has surely stored it. The protocol has no alarm ack, but
+   * the stream is ordered and control messages go before telemetry: once a sample numbered after
+   * the alarm was kept is acknowledged, the alarm (sent before that sample) was stored too. A
+   * durable outbox keeps it across restarts; the memory outbox keeps nothing.
+   */
+  default void keepAlarm(Alarm alarm) {}
+
+  /** Alarms kept and not yet known to be stored, oldest first (resent on every new session). */
+  default List<Alarm> pendingAlarms() {
+    return List.of();
+  }
 }

@@ -49,7 +49,7 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
 
   private final String url;
   private final Database database;
-  private final Connection reader;
+  private Connection reader; // guarded by this
   private final StoreWriter writer;
 
   private ControllerStore(String url, Database database, Connection reader, StoreWriter writer) {
@@ -105,7 +105,11 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
       }
       reading = connect(url, database);
       return new ControllerStore(
-          url, database, reading, new StoreWriter(writing, WRITE_QUEUE_CAPACITY, WRITE_BATCH_MAX));
+          url,
+          database,
+          reading,
+          new StoreWriter(
+              writing, WRITE_QUEUE_CAPACITY, WRITE_BATCH_MAX, () -> connect(url, database)));
     } catch (SQLException | RuntimeException e) {
       writing.close();
       if (reading != null) {
@@ -352,6 +356,9 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
       }
       return out;
     } catch (SQLException e) {
+      if (reopenReaderIfBroken()) {
+        return auditTrail(limit); // once more on a fresh connection
+      }
       throw new StoreException("cannot read the audit log", e);
     }
   }
@@ -515,6 +522,9 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
       }
       return rigs;
     } catch (SQLException e) {
+      if (reopenReaderIfBroken()) {
+        return loadRigs(); // once more on a fresh connection
+      }
       throw new StoreException("cannot load rigs", e);
     }
   }
@@ -528,6 +538,9 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
         return rs.next() ? rs.getLong(1) : 0;
       }
     } catch (SQLException e) {
+      if (reopenReaderIfBroken()) {
+        return telemetryCount(rigId); // once more on a fresh connection
+      }
       throw new StoreException("cannot count telemetry", e);
     }
   }
@@ -545,6 +558,9 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
       }
       return out;
     } catch (SQLException e) {
+      if (reopenReaderIfBroken()) {
+        return queryEvents(sql, args); // once more on a fresh connection
+      }
       throw new StoreException("cannot read curtailment events", e);
     }
   }
@@ -607,6 +623,28 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
       ps.setNull(i, Types.VARCHAR);
     } else {
       ps.setString(i, v);
+    }
+  }
+
+  /** After a failed read: true when the reader connection was broken and is now replaced. */
+  private boolean reopenReaderIfBroken() {
+    try {
+      if (reader.isValid(2)) {
+        return false;
+      }
+    } catch (SQLException e) {
+      // treat as broken
+    }
+    try {
+      reader.close();
+    } catch (SQLException ignored) {
+      // it is gone anyway
+    }
+    try {
+      reader = connect(url, database);
+      return true;
+    } catch (SQLException e) {
+      return false; // still unreachable: the next failed read tries again
     }
   }
 

@@ -32,9 +32,15 @@ public final class StoreWriter implements AutoCloseable {
     void apply(Statements statements) throws SQLException;
   }
 
+  /** Opens a fresh connection when the old one broke (a PostgreSQL restart, a network cut). */
+  @FunctionalInterface
+  interface Reconnect {
+    Connection open() throws SQLException;
+  }
+
   /** Prepared statements of the writer's connection, cached by SQL text. */
   public static final class Statements {
-    private final Connection connection;
+    private Connection connection;
     private final Map<String, PreparedStatement> cache = new HashMap<>();
 
     Statements(Connection connection) {
@@ -67,14 +73,24 @@ public final class StoreWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
   private static final Pending STOP = new Pending("stop", s -> {}, new CompletableFuture<>());
 
-  private final Connection connection;
+  private Connection connection;
   private final Statements statements;
+  private final Reconnect reconnect;
   private final BlockingQueue<Pending> queue;
   private final int maxBatch;
   private final Thread thread;
   private volatile boolean accepting = true;
 
   StoreWriter(Connection connection, int capacity, int maxBatch) throws SQLException {
+    this(connection, capacity, maxBatch, null);
+  }
+
+  /**
+   * @param reconnect opens a new connection when a write fails on a broken one; null to never
+   */
+  StoreWriter(Connection connection, int capacity, int maxBatch, Reconnect reconnect)
+      throws SQLException {
+    this.reconnect = reconnect;
     this.connection = connection;
     this.connection.setAutoCommit(false);
     this.statements = new Statements(connection);
@@ -133,6 +149,10 @@ public final class StoreWriter implements AutoCloseable {
   }
 
   private void write(List<Pending> batch) {
+    write(batch, true);
+  }
+
+  private void write(List<Pending> batch, boolean mayReconnect) {
     try {
       for (Pending p : batch) {
         p.task.apply(statements);
@@ -143,6 +163,11 @@ public final class StoreWriter implements AutoCloseable {
       }
     } catch (SQLException | RuntimeException e) {
       rollback();
+      if (mayReconnect && reconnectIfBroken()) {
+        // The batch never committed (the connection died first): write it again on the new one.
+        write(batch, false);
+        return;
+      }
       if (batch.size() == 1) {
         Pending p = batch.get(0);
         log.warn("Store write '{}' failed", p.what, e);
@@ -150,8 +175,39 @@ public final class StoreWriter implements AutoCloseable {
         return;
       }
       for (Pending p : batch) {
-        write(List.of(p));
+        write(List.of(p), mayReconnect);
       }
+    }
+  }
+
+  /** True when the connection was broken and a new one is in place. */
+  private boolean reconnectIfBroken() {
+    if (reconnect == null) {
+      return false;
+    }
+    try {
+      if (connection.isValid(2)) {
+        return false;
+      }
+    } catch (SQLException e) {
+      // treat as broken
+    }
+    log.warn("Store connection lost; reconnecting");
+    statements.closeAll();
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // it is gone anyway
+    }
+    try {
+      Connection fresh = reconnect.open();
+      fresh.setAutoCommit(false);
+      connection = fresh;
+      statements.connection = fresh;
+      return true;
+    } catch (SQLException e) {
+      log.warn("Reconnecting to the store failed", e);
+      return false;
     }
   }
 

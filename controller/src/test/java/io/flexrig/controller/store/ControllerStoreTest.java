@@ -320,6 +320,26 @@ class ControllerStoreTest {
   }
 
   @Test
+  void aCutPostgresqlConnectionIsReplacedAndNoWriteOrReadIsLost() throws Exception {
+    String url = TestDatabase.POSTGRESQL.newDatabaseUrl(dir);
+    try (ControllerStore store = ControllerStore.open(url)) {
+      await(store.saveTelemetry("rig-1", List.of(sample(1, 3000))));
+      assertThat(store.telemetryCount("rig-1")).isEqualTo(1);
+
+      // What a server restart or a firewall does to a long-lived connection.
+      try (Connection admin = DriverManager.getConnection(url);
+          Statement st = admin.createStatement()) {
+        st.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+      }
+
+      await(store.saveTelemetry("rig-1", List.of(sample(2, 3000))));
+      assertThat(store.telemetryCount("rig-1")).isEqualTo(2);
+    }
+  }
+
+  @Test
   void anSqliteFileRunsInWalModeWithoutRowidTelemetry() throws Exception {
     Path file = dir.resolve("c.db");
     ControllerStore.open(file).close();
