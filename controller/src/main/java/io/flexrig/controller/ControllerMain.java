@@ -1,11 +1,16 @@
 package io.flexrig.controller;
 
+import io.flexrig.controller.openadr.OpenAdrLink;
+import io.flexrig.controller.openadr.OpenAdrSettings;
+import io.flexrig.openadr.SimpleLevels;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -39,29 +44,48 @@ public final class ControllerMain {
           "tls-key",
           "tls-client-ca",
           "grid-token-file",
-          "dev-plaintext");
+          "dev-plaintext",
+          "openadr-vtn",
+          "openadr-client-id",
+          "openadr-secret-file",
+          "openadr-program",
+          "openadr-site",
+          "openadr-ven-name",
+          "openadr-simple-kw",
+          "openadr-response-s",
+          "openadr-poll-s");
 
   private ControllerMain() {}
 
   public static void main(String[] args) throws InterruptedException {
     ControllerConfig config;
+    Optional<OpenAdrSettings> openAdr;
     try {
       config = parse(args);
+      openAdr = parseOpenAdr(args);
     } catch (IllegalArgumentException e) {
       System.err.println("controller: " + e.getMessage());
       System.err.println(
           "usage: controller [--config FILE] [--port N] [--db FILE | --db-url JDBC_URL]"
               + " [--host ADDR] (--tls-cert PEM --tls-key PEM --tls-client-ca PEM"
-              + " [--grid-token-file FILE] | --dev-plaintext) [--telemetry-interval-ms N]");
+              + " [--grid-token-file FILE] | --dev-plaintext) [--telemetry-interval-ms N]"
+              + " [--openadr-vtn URL --openadr-client-id ID --openadr-secret-file FILE"
+              + " --openadr-program NAME --openadr-site SITE [--openadr-simple-kw K1,K2,K3]"
+              + " [--openadr-response-s S] [--openadr-poll-s S] [--openadr-ven-name NAME]]");
       System.exit(2);
       return;
     }
     FleetController controller = new FleetController(config).start();
+    OpenAdrLink link =
+        openAdr.map(s -> OpenAdrLink.start(controller, s, config.clock())).orElse(null);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  if (link != null) {
+                    link.close();
+                  }
                   controller.close();
                   stopped.countDown();
                 },
@@ -70,6 +94,63 @@ public final class ControllerMain {
   }
 
   static ControllerConfig parse(String[] args) {
+    return config(properties(args));
+  }
+
+  /** The OpenADR VEN settings, when {@code --openadr-vtn} is given. */
+  static Optional<OpenAdrSettings> parseOpenAdr(String[] args) {
+    Properties p = properties(args);
+    if (p.getProperty("openadr-vtn") == null) {
+      return Optional.empty();
+    }
+    String site = requiredText(p, "openadr-site");
+    String[] levels = p.getProperty("openadr-simple-kw", "250,500,1000").split(",");
+    if (levels.length != 3) {
+      throw new IllegalArgumentException(
+          "--openadr-simple-kw needs three kW values (SIMPLE levels 1,2,3), got "
+              + p.getProperty("openadr-simple-kw"));
+    }
+    Path secretFile = Path.of(requiredText(p, "openadr-secret-file"));
+    String secret;
+    try {
+      secret = Files.readString(secretFile).strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + secretFile + ": " + e.getMessage(), e);
+    }
+    try {
+      return Optional.of(
+          new OpenAdrSettings(
+              URI.create(requiredText(p, "openadr-vtn")),
+              requiredText(p, "openadr-client-id"),
+              secret,
+              p.getProperty("openadr-ven-name", site).strip(),
+              requiredText(p, "openadr-program"),
+              site,
+              new SimpleLevels(
+                  Double.parseDouble(levels[0].strip()),
+                  Double.parseDouble(levels[1].strip()),
+                  Double.parseDouble(levels[2].strip())),
+              Duration.ofMillis(
+                  Math.round(
+                      Double.parseDouble(p.getProperty("openadr-response-s", "600").strip())
+                          * 1000)),
+              Duration.ofMillis(
+                  Math.round(
+                      Double.parseDouble(p.getProperty("openadr-poll-s", "30").strip()) * 1000))));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a number: " + e.getMessage(), e);
+    }
+  }
+
+  private static String requiredText(Properties p, String key) {
+    String v = p.getProperty(key);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException("--" + key + " is required with --openadr-vtn");
+    }
+    return v.strip();
+  }
+
+  private static Properties properties(String[] args) {
     Properties p = new Properties();
     p.setProperty("port", "50051");
     p.setProperty("db", "flexrig-controller.db");
@@ -96,6 +177,10 @@ public final class ControllerMain {
         throw new IllegalArgumentException("unknown option --" + name);
       }
     }
+    return p;
+  }
+
+  private static ControllerConfig config(Properties p) {
     ControllerTls tls = null;
     if (p.getProperty("tls-cert") != null
         || p.getProperty("tls-key") != null

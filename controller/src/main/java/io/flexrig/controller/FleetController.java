@@ -7,6 +7,7 @@ import io.flexrig.controller.grpc.AccessControl;
 import io.flexrig.controller.grpc.FleetServiceImpl;
 import io.flexrig.controller.grpc.GridServiceImpl;
 import io.flexrig.controller.grpc.GridTokens;
+import io.flexrig.controller.grpc.InternalGridDoor;
 import io.flexrig.controller.grpc.SessionRegistry;
 import io.flexrig.controller.store.ControllerStore;
 import io.flexrig.controller.store.StoredRig;
@@ -166,6 +167,17 @@ public final class FleetController implements AutoCloseable {
       throw new IllegalStateException("not started");
     }
     return server.getPort();
+  }
+
+  /**
+   * GridService for an adapter inside this process (the OpenADR VEN), acting as a grid operator
+   * named {@code adapterName} in the audit log. The caller closes it.
+   */
+  public synchronized InternalGridDoor internalGridDoor(String adapterName) {
+    if (grid == null) {
+      throw new IllegalStateException("not started");
+    }
+    return new InternalGridDoor(grid, adapterName);
   }
 
   /** The in-memory fleet, for embedding (demo, benchmarks). */

@@ -82,4 +82,44 @@ class ControllerMainTest {
     assertThatThrownBy(() -> ControllerMain.parse(new String[] {"--verbose", "yes"}))
         .hasMessageContaining("--verbose");
   }
+
+  @Test
+  void openAdrOptionsConfigureTheVenWithTheSecretReadFromAFile() throws IOException {
+    Path secret = Files.writeString(dir.resolve("vtn-secret"), "s3cret\n");
+    var settings =
+        ControllerMain.parseOpenAdr(
+                new String[] {
+                  "--dev-plaintext",
+                  "--openadr-vtn",
+                  "https://vtn.example/openadr3/3.1.0",
+                  "--openadr-client-id",
+                  "site-a-ven",
+                  "--openadr-secret-file",
+                  secret.toString(),
+                  "--openadr-program",
+                  "ercot-dr",
+                  "--openadr-site",
+                  "site-a",
+                  "--openadr-simple-kw",
+                  "250, 500, 1000",
+                  "--openadr-response-s",
+                  "600"
+                })
+            .orElseThrow();
+    assertThat(settings.clientSecret()).isEqualTo("s3cret");
+    assertThat(settings.venName()).isEqualTo("site-a");
+    assertThat(settings.simpleLevels().highKw()).isEqualTo(500);
+    assertThat(settings.responseTime()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(settings.pollInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(ControllerMain.parseOpenAdr(new String[] {"--dev-plaintext"})).isEmpty();
+  }
+
+  @Test
+  void openAdrWithoutItsSiteIsRefusedNamingTheOption() {
+    assertThatThrownBy(
+            () ->
+                ControllerMain.parseOpenAdr(
+                    new String[] {"--dev-plaintext", "--openadr-vtn", "https://vtn.example"}))
+        .hasMessageContaining("--openadr-site");
+  }
 }
