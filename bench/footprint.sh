@@ -9,10 +9,14 @@ cd "$(dirname "$0")/.."
 q=(-o -q -DskipTests -Dspotless.check.skip=true)
 mvn "${q[@]}" -pl bench -am package
 # The agent's own runtime closure, nothing of the controller or the benchmarks.
-mvn "${q[@]}" -pl agent -am dependency:build-classpath -Dmdep.includeScope=runtime \
+mvn "${q[@]}" -pl agent -am dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$PWD/bench/target/agent.classpath"
-mvn "${q[@]}" -pl bench -am dependency:build-classpath -Dmdep.includeScope=runtime \
+mvn "${q[@]}" -pl bench -am dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$PWD/bench/target/bench.classpath"
+# Within the reactor the modules' own classes, not the snapshots installed in ~/.m2.
+for f in bench/target/agent.classpath bench/target/bench.classpath; do
+  sed -E -i "s#[^:]*/io/flexrig/flexrig-([a-z]+)/[^/]+/flexrig-[a-z]+-[^/:]+\.jar#$PWD/\1/target/classes#g" "$f"
+done
 slf4j_simple=$(tr ':' '\n' < bench/target/bench.classpath | grep '/slf4j-simple-' | head -1)
 # agent + its dependencies + the simulator's Pi4J I2C plugin + BoardAgentMain + a log binding
 agent_cp="agent/target/classes:$(cat bench/target/agent.classpath):sim/target/classes:bench/target/classes:$slf4j_simple"

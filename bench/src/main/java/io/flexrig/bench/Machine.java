@@ -23,7 +23,8 @@ public final class Machine {
         Locale.ROOT,
         "machine: %d cores, %.1f GiB RAM, CPU %s, %s %s (%s)%n"
             + "jvm: %s %s (%s), max heap %d MiB%n"
-            + "jvm flags: %s",
+            + "jvm flags: %s%n"
+            + "load average now (1/5/15 min, other processes on this machine): %s",
         rt.availableProcessors(),
         memTotalKib() / 1024.0 / 1024.0,
         cpuModel(),
@@ -34,7 +35,8 @@ public final class Machine {
         System.getProperty("java.runtime.version"),
         System.getProperty("java.vm.vendor"),
         rt.maxMemory() / (1024 * 1024),
-        flags.isEmpty() ? "(none)" : String.join(" ", flags));
+        flags.isEmpty() ? "(none)" : String.join(" ", flags),
+        loadAverage());
   }
 
   /** Prints {@link #describe()} to standard output under a header. */
@@ -42,6 +44,16 @@ public final class Machine {
     System.out.println("== " + benchmark);
     System.out.println(describe());
     System.out.flush();
+  }
+
+  /** The 1, 5 and 15 minute load averages: a busy machine makes every figure worse. */
+  public static String loadAverage() {
+    List<String> l = lines(Path.of("/proc/loadavg"));
+    if (l.isEmpty()) {
+      return "unknown";
+    }
+    String[] f = l.getFirst().split(" ");
+    return f.length >= 3 ? f[0] + " " + f[1] + " " + f[2] : l.getFirst();
   }
 
   static String cpuModel() {

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +67,12 @@ public final class AgentFootprint {
               "-Dio.grpc.netty.shaded.io.netty.allocator.type=unpooled",
               "-Dio.netty.eventLoopThreads=1",
               "-Dio.grpc.netty.shaded.io.netty.eventLoopThreads=1"));
+
+  /** LEAN with half the heap, started small and kept small (SerialGC gives memory back). */
+  public static final List<String> TIGHT =
+      concat(
+          LEAN.stream().filter(f -> !f.startsWith("-Xmx")).toList(),
+          List.of("-Xmx24m", "-Xms8m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
 
   private static final List<String> NMT = List.of("-XX:NativeMemoryTracking=summary");
 
@@ -125,11 +130,14 @@ public final class AgentFootprint {
             new Variant("defaults", List.of()),
             new Variant("recommended", RECOMMENDED),
             new Variant("lean", LEAN),
+            new Variant("tight", TIGHT),
             new Variant("recommended+NMT", concat(RECOMMENDED, NMT)),
             new Variant("lean+NMT", concat(LEAN, NMT)),
+            new Variant("tight+NMT", concat(TIGHT, NMT)),
             new Variant("defaults+NMT", NMT));
     System.out.println("recommended flags: " + String.join(" ", RECOMMENDED));
     System.out.println("lean flags: " + String.join(" ", LEAN));
+    System.out.println("tight flags: " + String.join(" ", TIGHT));
 
     Path dir = Files.createTempDirectory("flexrig-footprint");
     HardwareProfile profile = ProfileCatalog.builtIn().require("antminer-s19j-pro");
@@ -317,6 +325,7 @@ public final class AgentFootprint {
                 + scrapeBytes.get() / Math.max(1, scrapes.get())
                 + " bytes each");
       }
+      System.out.println("load average at the end: " + Machine.loadAverage());
       System.out.println("target: RSS <= 64 MiB and < 0.5 % of one core (RSS judged on its max)");
       for (Running r : running) {
         controller
@@ -440,10 +449,5 @@ public final class AgentFootprint {
     List<String> out = new ArrayList<>(a);
     out.addAll(b);
     return List.copyOf(out);
-  }
-
-  @SuppressWarnings("unused")
-  private static String flags(List<String> f) {
-    return f.isEmpty() ? "(JVM defaults)" : String.join(" ", f) + Arrays.toString(new int[0]);
   }
 }
