@@ -430,6 +430,14 @@ public final class FleetLoad implements AutoCloseable {
               Locale.ROOT, "dispatch: %d agents connected in %.1f s; %s%n", n, connectS, memory());
           run.periodic(Duration.ofMillis(intervalMs));
           run.sleep(Duration.ofMillis(3L * intervalMs + 1000));
+          System.out.printf(
+              Locale.ROOT,
+              "dispatch: %d agents after warm-up: %d streams failed%s%n",
+              n,
+              run.probe.streamFailures.get(),
+              run.probe.streamFailures.get() == 0
+                  ? ""
+                  : " (first: " + run.probe.firstFailure.get() + ")");
           for (int e = 0; e < events && run.timeLeft(); e++) {
             Dispatch d = run.dispatch(reduce, Duration.ofSeconds(eventTimeoutS));
             System.out.printf(
