@@ -58,7 +58,7 @@ import java.util.stream.Stream;
  * java -Xmx8g -cp bench/target/flexrig-benchmarks.jar io.flexrig.bench.fleet.FleetLoad \
  *     [--agents 1000,10000] [--ingest-agents 1000] [--batches 10,30,60] [--ingest-seconds 15]
  *     [--window 2] [--events 3] [--reduce 50] [--interval-ms 1000] [--channels 8]
- *     [--max-seconds 900] [--event-timeout-s 240] [--skip-ingest] [--skip-dispatch]
+ *     [--max-seconds 900] [--event-timeout-s 240] [--settle-s 0] [--skip-ingest] [--skip-dispatch]
  * </pre>
  */
 public final class FleetLoad implements AutoCloseable {
@@ -349,6 +349,7 @@ public final class FleetLoad implements AutoCloseable {
     int channelCount = 8;
     int maxSeconds = 900;
     int eventTimeoutS = 240;
+    int settleS = 0;
     boolean doIngest = true;
     boolean doDispatch = true;
     for (int i = 0; i < args.length; i++) {
@@ -365,6 +366,7 @@ public final class FleetLoad implements AutoCloseable {
         case "--channels" -> channelCount = Integer.parseInt(args[++i]);
         case "--max-seconds" -> maxSeconds = Integer.parseInt(args[++i]);
         case "--event-timeout-s" -> eventTimeoutS = Integer.parseInt(args[++i]);
+        case "--settle-s" -> settleS = Integer.parseInt(args[++i]);
         case "--skip-ingest" -> doIngest = false;
         case "--skip-dispatch" -> doDispatch = false;
         default -> {
@@ -428,6 +430,8 @@ public final class FleetLoad implements AutoCloseable {
           double connectS = run.connectAll();
           System.out.printf(
               Locale.ROOT, "dispatch: %d agents connected in %.1f s; %s%n", n, connectS, memory());
+          // Lets the store writer finish the registrations of the hellos before telemetry starts.
+          run.sleep(Duration.ofSeconds(settleS));
           run.periodic(Duration.ofMillis(intervalMs));
           run.sleep(Duration.ofMillis(3L * intervalMs + 1000));
           System.out.printf(
@@ -456,6 +460,10 @@ public final class FleetLoad implements AutoCloseable {
                 d.targetMetS(),
                 run.probe.ticksSkipped.get(),
                 run.probe.streamFailures.get());
+            if (!run.probe.failuresByStatus.isEmpty()) {
+              System.out.println(
+                  "dispatch: failed streams by status: " + run.probe.failuresByStatus);
+            }
           }
         } catch (RuntimeException | OutOfMemoryError e) {
           System.out.println("dispatch: " + n + " agents failed: " + e);

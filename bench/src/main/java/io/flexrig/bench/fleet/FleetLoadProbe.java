@@ -19,6 +19,9 @@ final class FleetLoadProbe {
   final AtomicLong ticksSkipped = new AtomicLong();
   final AtomicInteger streamFailures = new AtomicInteger();
   final AtomicReference<String> firstFailure = new AtomicReference<>();
+  // Failed streams by gRPC status code and description, to tell overload from defects.
+  final java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> failuresByStatus =
+      new java.util.concurrent.ConcurrentHashMap<>();
   final LatencyStats ackLag = new LatencyStats();
 
   // The event being measured: when it was created, and when each agent acked its first
@@ -85,6 +88,10 @@ final class FleetLoadProbe {
   void streamFailed(String rigId, Throwable t) {
     streamFailures.incrementAndGet();
     firstFailure.compareAndSet(null, rigId + ": " + t);
+    io.grpc.Status status = io.grpc.Status.fromThrowable(t);
+    failuresByStatus
+        .computeIfAbsent(status.getCode() + " " + status.getDescription(), k -> new AtomicInteger())
+        .incrementAndGet();
   }
 
   /** Starts measuring an event created now. */
