@@ -76,7 +76,7 @@ public final class FleetLoad implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final long deadlineNanos;
 
-  private FleetLoad(int agentCount, int channelCount, long deadlineNanos) throws IOException {
+  FleetLoad(int agentCount, int channelCount, long deadlineNanos) throws IOException {
     this.deadlineNanos = deadlineNanos;
     this.dir = Files.createTempDirectory("flexrig-fleetload");
     this.controller =
