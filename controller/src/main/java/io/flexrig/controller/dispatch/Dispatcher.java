@@ -3,6 +3,7 @@ package io.flexrig.controller.dispatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,7 +145,13 @@ public final class Dispatcher {
       c.plannedW = c.rig.sleepPowerW();
       setpoints.put(c.rig.rigId(), new Setpoint.Sleep());
     }
-    setpoints.entrySet().removeIf(e -> unchanged(order, e.getKey(), e.getValue()));
+    // By id, so dropping unchanged setpoints stays linear in the fleet size (a scan per setpoint
+    // made 100,000 rigs take seconds).
+    Map<String, Candidate> byId = new HashMap<>(order.size() * 2);
+    for (Candidate c : order) {
+      byId.put(c.rig.rigId(), c);
+    }
+    setpoints.entrySet().removeIf(e -> unchanged(byId.get(e.getKey()), e.getValue()));
 
     double expectedW = siteMeasuredW - shedW;
     return new DispatchPlan(
@@ -158,18 +165,16 @@ public final class Dispatcher {
     return true;
   }
 
-  private static boolean unchanged(List<Candidate> order, String rigId, Setpoint next) {
-    for (Candidate c : order) {
-      if (c.rig.rigId().equals(rigId)) {
-        Setpoint held = c.rig.current().orElse(null);
-        if (held instanceof Setpoint.PowerTarget(double h)
-            && next instanceof Setpoint.PowerTarget(double n)) {
-          return Math.abs(h - n) < MIN_CHANGE_W;
-        }
-        return held != null && held.equals(next);
-      }
+  private static boolean unchanged(Candidate c, Setpoint next) {
+    if (c == null) {
+      return false;
     }
-    return false;
+    Setpoint held = c.rig.current().orElse(null);
+    if (held instanceof Setpoint.PowerTarget(double h)
+        && next instanceof Setpoint.PowerTarget(double n)) {
+      return Math.abs(h - n) < MIN_CHANGE_W;
+    }
+    return held != null && held.equals(next);
   }
 
   private static final class Candidate {

@@ -444,12 +444,15 @@ public final class CurtailmentEventRunner implements AutoCloseable {
                   : RigCommand.Action.SET_POWER_TARGET,
               setpoint instanceof Setpoint.PowerTarget(double w) ? w : 0);
       journal.commandIssued(command);
+      // Held before it is sent: a fast agent's ack must find the command it answers.
+      HeldCommand previous =
+          fleet.holdCommand(
+              rig.rigId(), new HeldCommand(command.commandId(), event.eventId(), setpoint, now));
       if (sender.send(command)) {
-        fleet.holdCommand(
-            rig.rigId(), new HeldCommand(command.commandId(), event.eventId(), setpoint, now));
         run.rigsCommanded.add(rig.rigId());
         slowestS = Math.max(slowestS, latencyS);
       } else {
+        fleet.commandNotSent(rig.rigId(), command.commandId(), previous);
         log.warn("Event {}: rig {} has no live session", event.eventId(), rig.rigId());
       }
     }

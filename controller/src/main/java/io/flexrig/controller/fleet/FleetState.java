@@ -88,11 +88,23 @@ public final class FleetState {
     return entry == null ? sequence : entry.storedThrough.accumulateAndGet(sequence, Math::max);
   }
 
-  /** The rig now holds this command. */
-  public void holdCommand(String rigId, HeldCommand command) {
+  /**
+   * The rig now holds this command. Called before the command is sent, so an acknowledgement that
+   * comes back faster than the sender returns still finds it.
+   *
+   * @return the command held before, or null
+   */
+  public HeldCommand holdCommand(String rigId, HeldCommand command) {
+    RigEntry entry = rigs.get(rigId);
+    return entry == null ? null : entry.command.getAndSet(command);
+  }
+
+  /** The command could not be sent after all: the rig holds what it held before, if unchanged. */
+  public void commandNotSent(String rigId, String commandId, HeldCommand previous) {
     RigEntry entry = rigs.get(rigId);
     if (entry != null) {
-      entry.command.set(command);
+      entry.command.updateAndGet(
+          held -> held != null && held.commandId().equals(commandId) ? previous : held);
     }
   }
 

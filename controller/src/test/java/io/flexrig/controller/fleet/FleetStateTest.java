@@ -123,6 +123,20 @@ class FleetStateTest {
   }
 
   @Test
+  void aCommandThatCouldNotBeSentLeavesTheRigHoldingItsPreviousCommand() {
+    fleet.connected(rig("a", "site-1"));
+    HeldCommand first = new HeldCommand("cmd-1", "ev-1", new Setpoint.Sleep(), clock.instant());
+    fleet.holdCommand("a", first);
+
+    HeldCommand previous =
+        fleet.holdCommand(
+            "a", new HeldCommand("cmd-2", "ev-1", new Setpoint.PowerTarget(1500), clock.instant()));
+    fleet.commandNotSent("a", "cmd-2", previous);
+
+    assertThat(fleet.rig("a").orElseThrow().command()).contains(first);
+  }
+
+  @Test
   void aRigThatMovesSiteLeavesItsOldSite() {
     fleet.connected(rig("a", "site-1"));
     fleet.connected(rig("a", "site-2"));
