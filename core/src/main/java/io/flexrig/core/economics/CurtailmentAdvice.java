@@ -3,8 +3,8 @@ package io.flexrig.core.economics;
 import java.util.Optional;
 
 /**
- * What a rig should do at one power price, with the hourly margin of every option so the caller
- * can see how close the call was.
+ * What a rig should do at one power price, with the hourly margin of every option so the caller can
+ * see how close the call was.
  *
  * @param profileId the rig model
  * @param priceUsdPerKwh the power price the advice is for

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.OptionalDouble;
 
 /**
- * A published series of interval prices: 5-minute real-time LMPs, 15-minute settlement point
- * prices or the intervals of an OpenADR {@code PRICE} event. Between and outside the intervals the
- * price is the fallback (e.g. the retail contract rate) or, without one, unknown: asking for it
- * throws {@link PriceNotPublishedException} rather than guess.
+ * A published series of interval prices: 5-minute real-time LMPs, 15-minute settlement point prices
+ * or the intervals of an OpenADR {@code PRICE} event. Between and outside the intervals the price
+ * is the fallback (e.g. the retail contract rate) or, without one, unknown: asking for it throws
+ * {@link PriceNotPublishedException} rather than guess.
  *
  * @param intervals non-overlapping intervals, sorted by start on construction
  * @param fallbackUsdPerKwh the price where no interval covers the instant, if any
@@ -54,8 +54,12 @@ public record RealTimePowerPrice(List<Interval> intervals, OptionalDouble fallba
       Interval next = sorted.get(i);
       if (next.start().isBefore(prev.end())) {
         throw new IllegalArgumentException(
-            "price intervals overlap: " + prev.start() + " lasts until " + prev.end()
-                + " but the next starts at " + next.start());
+            "price intervals overlap: "
+                + prev.start()
+                + " lasts until "
+                + prev.end()
+                + " but the next starts at "
+                + next.start());
       }
     }
     intervals = List.copyOf(sorted);
@@ -96,8 +100,11 @@ public record RealTimePowerPrice(List<Interval> intervals, OptionalDouble fallba
     String detail =
         intervals.isEmpty()
             ? "the series is empty"
-            : "the series covers " + intervals.getFirst().start() + " .. "
-                + intervals.getLast().end() + " with no interval at this instant";
+            : "the series covers "
+                + intervals.getFirst().start()
+                + " .. "
+                + intervals.getLast().end()
+                + " with no interval at this instant";
     throw new PriceNotPublishedException(at, detail);
   }
 

@@ -31,7 +31,9 @@ public final class RigEconomics {
     PowerCurve curve = profile.powerCurve();
     // RUN means the vendor's stock setting; overclocking is a tuning choice, not curtailment.
     this.highestRunW =
-        Math.min(profile.nameplate().powerW(), Math.min(profile.limits().maxPowerW(), curve.maxPowerW()));
+        Math.min(
+            profile.nameplate().powerW(),
+            Math.min(profile.limits().maxPowerW(), curve.maxPowerW()));
     double lowest = Math.max(curve.minPowerW(), profile.limits().minPowerTargetW());
     for (CurtailmentMethodKind knob : REDUCING_KNOBS) {
       var spec = profile.curtailment(knob);
@@ -50,7 +52,10 @@ public final class RigEconomics {
   public static RigEconomics mining(HardwareProfile miner, Hashprice hashprice) {
     if (miner.kind() != RigKind.ASIC_MINER || !"TH/s".equals(miner.powerCurve().outputUnit())) {
       throw new IllegalArgumentException(
-          miner.id() + " does not mine: it is a " + miner.kind() + " with output "
+          miner.id()
+              + " does not mine: it is a "
+              + miner.kind()
+              + " with output "
               + miner.powerCurve().outputUnit());
     }
     return new RigEconomics(miner, hashprice.usdPerThDay() / HOURS_PER_DAY);
@@ -63,7 +68,8 @@ public final class RigEconomics {
     }
     if (!"relative".equals(gpuMachine.powerCurve().outputUnit())) {
       throw new IllegalArgumentException(
-          gpuMachine.id() + ": expected a relative output curve, got "
+          gpuMachine.id()
+              + ": expected a relative output curve, got "
               + gpuMachine.powerCurve().outputUnit());
     }
     return new RigEconomics(
@@ -128,8 +134,14 @@ public final class RigEconomics {
     PowerCurve curve = profile.powerCurve();
     if (!(powerW >= curve.minPowerW() && powerW <= curve.maxPowerW())) {
       throw new IllegalArgumentException(
-          powerW + " W is off the power curve of " + profile.id() + " (" + curve.minPowerW() + ".."
-              + curve.maxPowerW() + " W)");
+          powerW
+              + " W is off the power curve of "
+              + profile.id()
+              + " ("
+              + curve.minPowerW()
+              + ".."
+              + curve.maxPowerW()
+              + " W)");
     }
     return new OperatingPoint(
         powerW, curve.outputAt(powerW), revenueUsdPerHour(powerW), cost(powerW, usdPerKwh));

@@ -16,8 +16,8 @@ import java.util.Optional;
 public final class StrikePrice {
 
   /**
-   * One rung of the price ladder: for prices above {@code aboveUsdPerKwh} (up to the next rung)
-   * the rig should draw {@code powerW}.
+   * One rung of the price ladder: for prices above {@code aboveUsdPerKwh} (up to the next rung) the
+   * rig should draw {@code powerW}.
    *
    * @param asleep whether this rung is sleep
    */
@@ -78,8 +78,8 @@ public final class StrikePrice {
   }
 
   /**
-   * The whole price ladder, cheapest first: the first rung (nameplate) applies from minus
-   * infinity, the last is sleep.
+   * The whole price ladder, cheapest first: the first rung (nameplate) applies from minus infinity,
+   * the last is sleep.
    */
   public List<Step> ladder() {
     return ladder;
@@ -128,8 +128,8 @@ public final class StrikePrice {
 
   /**
    * The upper envelope of the margin lines {@code revenue - price * kW}, one per candidate power
-   * plus sleep, walked from low to high prices: at each rung the next line to take over is the
-   * one crossing the current line at the lowest price.
+   * plus sleep, walked from low to high prices: at each rung the next line to take over is the one
+   * crossing the current line at the lowest price.
    */
   private static List<Step> buildLadder(RigEconomics rig) {
     List<double[]> lines = new ArrayList<>(); // {powerW, revenue per hour}
@@ -168,7 +168,12 @@ public final class StrikePrice {
 
   @Override
   public String toString() {
-    return "StrikePrice[" + profileId() + ": reduce above " + reduceAboveUsdPerKwh()
-        + ", sleep above " + sleepAboveUsdPerKwh() + " USD/kWh]";
+    return "StrikePrice["
+        + profileId()
+        + ": reduce above "
+        + reduceAboveUsdPerKwh()
+        + ", sleep above "
+        + sleepAboveUsdPerKwh()
+        + " USD/kWh]";
   }
 }

@@ -53,12 +53,7 @@ public record TimeOfUsePowerPrice(ZoneId zone, double baseUsdPerKwh, List<Period
    * @param months months the period applies in; empty means all year
    */
   public record Period(
-      String name,
-      Days days,
-      Set<Month> months,
-      LocalTime start,
-      LocalTime end,
-      double usdPerKwh) {
+      String name, Days days, Set<Month> months, LocalTime start, LocalTime end, double usdPerKwh) {
 
     public Period {
       months = months.isEmpty() ? EnumSet.allOf(Month.class) : EnumSet.copyOf(months);
