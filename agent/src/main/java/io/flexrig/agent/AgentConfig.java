@@ -2,6 +2,7 @@ package io.flexrig.agent;
 
 import com.pi4j.context.Context;
 import io.flexrig.core.profile.HardwareProfile;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -28,6 +29,8 @@ import java.util.function.Supplier;
  * @param outboxCapacity most unacknowledged samples kept in memory
  * @param maxReconnectBackoff longest wait between reconnects to the controller
  * @param commandGrace how long after a command's deadline the target may still be reached
+ * @param stateDir where the agent keeps what must survive a restart (the command journal); null
+ *     keeps nothing (tests)
  */
 public record AgentConfig(
     String rigId,
@@ -43,7 +46,8 @@ public record AgentConfig(
     Clock clock,
     int outboxCapacity,
     Duration maxReconnectBackoff,
-    Duration commandGrace) {
+    Duration commandGrace,
+    Path stateDir) {
 
   public AgentConfig {
     requireText(rigId, "rig_id");
@@ -92,6 +96,7 @@ public record AgentConfig(
     private int outboxCapacity = 3600;
     private Duration maxReconnectBackoff = Duration.ofSeconds(30);
     private Duration commandGrace = Duration.ofSeconds(30);
+    private Path stateDir;
 
     private Builder(String rigId, String siteId, HardwareProfile profile, String controllerTarget) {
       this.rigId = rigId;
@@ -150,6 +155,11 @@ public record AgentConfig(
       return this;
     }
 
+    public Builder stateDir(Path v) {
+      stateDir = v;
+      return this;
+    }
+
     public AgentConfig build() {
       return new AgentConfig(
           rigId,
@@ -165,7 +175,8 @@ public record AgentConfig(
           clock,
           outboxCapacity,
           maxReconnectBackoff,
-          commandGrace);
+          commandGrace,
+          stateDir);
     }
   }
 }

@@ -5,6 +5,7 @@ import io.flexrig.agent.control.CommandAck;
 import io.flexrig.agent.control.CommandExecutor;
 import io.flexrig.agent.control.CommandJournal;
 import io.flexrig.agent.control.WorkloadKnobs;
+import io.flexrig.agent.journal.FileCommandJournal;
 import io.flexrig.agent.sampler.RigSnapshot;
 import io.flexrig.agent.sampler.Sampler;
 import io.flexrig.agent.source.InvalidAddressException;
@@ -30,6 +31,7 @@ import io.flexrig.proto.v1.Command;
 import io.flexrig.proto.v1.RigIdentity;
 import io.flexrig.proto.v1.TelemetrySample;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,6 +65,7 @@ public final class RigAgent implements AutoCloseable {
   private final TelemetryOutbox outbox;
   private final ExecutorService control;
   private final CommandExecutor executor;
+  private final FileCommandJournal journal;
   private final FleetUplink uplink;
   private final List<String> degraded = new ArrayList<>();
   private final Supplier<Context> pi4j;
@@ -110,12 +113,13 @@ public final class RigAgent implements AutoCloseable {
             outbox,
             this::hello,
             this::onCommand);
+    this.journal = openJournal(config);
     this.executor =
         new CommandExecutor(
             config.clock(),
             config.profile(),
             knobs(),
-            CommandJournal.NONE,
+            journal != null ? journal : CommandJournal.NONE,
             result -> uplink.send(FleetMessages.result(result)),
             config.commandGrace());
   }
@@ -162,6 +166,8 @@ public final class RigAgent implements AutoCloseable {
           role + ": could not be opened at start");
     }
     sampler.start();
+    // a command resumed from the journal is re-applied now, not at the first snapshot
+    submitControl(() -> executor.step(latestSnapshot()));
     uplink.start();
     log.info(
         "agent for rig {} ({}) started; controller {}",
@@ -306,6 +312,18 @@ public final class RigAgent implements AutoCloseable {
     };
   }
 
+  private static FileCommandJournal openJournal(AgentConfig config) {
+    if (config.stateDir() == null) {
+      log.warn("no state directory: accepted commands will not survive a restart");
+      return null;
+    }
+    try {
+      return FileCommandJournal.open(config.stateDir(), config.clock());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the command journal in " + config.stateDir(), e);
+    }
+  }
+
   private Duration interval(SensorSpec sensor) {
     String v = sensor.options().get("interval_ms");
     return v == null ? config.telemetryInterval() : Duration.ofMillis(Long.parseLong(v.strip()));
@@ -347,6 +365,14 @@ public final class RigAgent implements AutoCloseable {
     uplink.close();
     sampler.close();
     control.shutdownNow();
+    if (journal != null) {
+      try {
+        control.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      journal.close();
+    }
     sources.close();
     if (pi4j instanceof Memo<Context> memo && memo.ifCreated() != null) {
       Context context = memo.ifCreated();

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -89,6 +90,46 @@ public final class CommandExecutor {
                         .curtailment(CurtailmentMethodKind.POWER_TARGET)
                         .map(c -> c.latencyS())
                         .orElse(15.0))));
+    resume(journal.live());
+  }
+
+  /**
+   * Picks up where a previous run of the agent left off: the acks of journaled commands are
+   * remembered (a repeated id is not executed twice) and the last one, if it curtails and has not
+   * expired, is held again (its knob re-applied by the next {@link #step}); if it expired while the
+   * agent was down, the rig is released.
+   */
+  private void resume(List<CommandJournal.Entry> entries) {
+    Instant now = clock.instant();
+    CommandJournal.Entry last = null;
+    for (CommandJournal.Entry e : entries) {
+      acks.put(e.command().commandId(), e.ack());
+      if (!e.superseded()) {
+        last = e;
+      }
+    }
+    if (last == null || !isCurtailment(last.command().action())) {
+      return;
+    }
+    if (!now.isBefore(last.command().expiresAt())) {
+      log.info(
+          "journaled command {} expired at {} while the agent was down; releasing",
+          last.command().commandId(),
+          last.command().expiresAt());
+      pendingRestore = new Restore();
+      return;
+    }
+    double targetW =
+        last.command().action() instanceof Sleep
+            ? limits.sleepPowerW()
+            : last.ack().appliedPowerW();
+    active = new Active(last.command(), targetW);
+    active.finished = last.finished();
+    log.info(
+        "resuming journaled command {} ({} W) until {}",
+        last.command().commandId(),
+        Math.round(targetW),
+        last.command().expiresAt());
   }
 
   /** What the rig has been put in. */
@@ -150,7 +191,13 @@ public final class CommandExecutor {
       case Release r -> targetW = nameplateTargetW();
     }
     CommandAck ack = new CommandAck(c.commandId(), true, reason, clamped, ackedW, now);
-    journal.accepted(c, ack);
+    try {
+      journal.accepted(c, ack);
+    } catch (IOException | RuntimeException e) {
+      // not durable means not accepted: a restart would forget it (the id may be sent again)
+      log.error("journaling {} failed: {}", c.commandId(), e.toString());
+      return CommandAck.rejected(c.commandId(), "journal unavailable: " + e.getMessage(), now);
+    }
     acks.put(c.commandId(), ack);
     if (active != null && !active.finished) {
       finish(

@@ -8,16 +8,19 @@ import io.flexrig.agent.control.CurtailmentCommand.Release;
 import io.flexrig.agent.control.CurtailmentCommand.SetPowerTarget;
 import io.flexrig.agent.control.CurtailmentCommand.Sleep;
 import io.flexrig.agent.control.CurtailmentCommand.Wake;
+import io.flexrig.agent.journal.FileCommandJournal;
 import io.flexrig.agent.sampler.Measurement;
 import io.flexrig.agent.sampler.RigSnapshot;
 import io.flexrig.agent.source.Quality;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CommandExecutorTest {
   private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
@@ -364,6 +367,82 @@ class CommandExecutorTest {
   }
 
   /** Records the knob calls; fails the next {@code failuresLeft} of them. */
+  private CommandExecutor restartedWith(CommandJournal journal) {
+    return new CommandExecutor(
+        clock, TestProfiles.s19jPro(), knobs, journal, results::add, Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aRestartedExecutorResumesHoldingTheJournaledCurtailmentWithoutReportingItAgain(
+      @TempDir Path dir) throws Exception {
+    try (FileCommandJournal journal = FileCommandJournal.open(dir, clock)) {
+      CommandExecutor first = restartedWith(journal);
+      first.submit(command("c1", new SetPowerTarget(2000)));
+      first.step(measured(2000));
+    }
+    assertThat(results).extracting(CommandResult::outcome).containsExactly(CommandOutcome.ACHIEVED);
+    knobs.calls.clear();
+    clock.advance(Duration.ofSeconds(120));
+
+    try (FileCommandJournal journal = FileCommandJournal.open(dir, clock)) {
+      CommandExecutor restarted = restartedWith(journal);
+      assertThat(restarted.activeCommandId()).isEqualTo("c1");
+      restarted.step(measured(2000));
+
+      assertThat(knobs.calls).containsExactly("powertarget 2000");
+      assertThat(restarted.mode()).isEqualTo(RigMode.CURTAILED);
+      assertThat(results).hasSize(1);
+      assertThat(restarted.submit(command("c1", new SetPowerTarget(2000))).accepted()).isTrue();
+      assertThat(knobs.calls).as("a repeated id is not executed twice").hasSize(1);
+
+      clock.set(T0.plusSeconds(900));
+      restarted.step(measured(2000));
+      assertThat(knobs.calls).last().isEqualTo("powertarget 3068");
+      assertThat(restarted.mode()).isEqualTo(RigMode.RUNNING);
+    }
+  }
+
+  @Test
+  void aCurtailmentThatExpiredWhileTheAgentWasDownIsReleasedAtRestart(@TempDir Path dir)
+      throws Exception {
+    try (FileCommandJournal journal = FileCommandJournal.open(dir, clock)) {
+      CommandExecutor first = restartedWith(journal);
+      first.submit(command("c1", new Sleep()));
+      first.step(measured(3068));
+    }
+    knobs.calls.clear();
+    clock.advance(Duration.ofSeconds(1000));
+
+    try (FileCommandJournal journal = FileCommandJournal.open(dir, clock)) {
+      CommandExecutor restarted = restartedWith(journal);
+      restarted.step(measured(25));
+      assertThat(knobs.calls).containsExactly("powertarget 3068");
+      assertThat(restarted.activeCommandId()).isNull();
+    }
+  }
+
+  @Test
+  void aCommandThatCannotBeJournaledIsRejectedAndNotApplied() {
+    CommandExecutor executor =
+        restartedWith(
+            new CommandJournal() {
+              @Override
+              public void accepted(CurtailmentCommand command, CommandAck ack) throws IOException {
+                throw new IOException("disk full");
+              }
+
+              @Override
+              public void finished(CommandResult result) {}
+            });
+
+    CommandAck ack = executor.submit(command("c1", new SetPowerTarget(2000)));
+    executor.step(measured(3068));
+
+    assertThat(ack.accepted()).isFalse();
+    assertThat(ack.reason()).contains("journal unavailable").contains("disk full");
+    assertThat(knobs.calls).isEmpty();
+  }
+
   private static final class RecordingKnobs implements WorkloadKnobs {
     final List<String> calls = new ArrayList<>();
     int failuresLeft;
