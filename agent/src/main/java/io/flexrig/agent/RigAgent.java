@@ -6,6 +6,8 @@ import io.flexrig.agent.control.CommandExecutor;
 import io.flexrig.agent.control.CommandJournal;
 import io.flexrig.agent.control.WorkloadKnobs;
 import io.flexrig.agent.journal.FileCommandJournal;
+import io.flexrig.agent.safety.SafetyAlarm;
+import io.flexrig.agent.safety.SafetyLoop;
 import io.flexrig.agent.sampler.RigSnapshot;
 import io.flexrig.agent.sampler.Sampler;
 import io.flexrig.agent.source.InvalidAddressException;
@@ -18,11 +20,15 @@ import io.flexrig.agent.source.StreamingSource;
 import io.flexrig.agent.source.cgminer.CgminerDriver;
 import io.flexrig.agent.source.cgminer.MinerControl;
 import io.flexrig.agent.source.i2c.Pi4jI2c;
+import io.flexrig.agent.source.opcua.OpcUaDriver;
+import io.flexrig.agent.source.opcua.OpcUaNodeAddress;
+import io.flexrig.agent.source.opcua.OutletSwitch;
 import io.flexrig.agent.uplink.FleetMessages;
 import io.flexrig.agent.uplink.FleetUplink;
 import io.flexrig.agent.uplink.MemoryOutbox;
 import io.flexrig.agent.uplink.TelemetryOutbox;
 import io.flexrig.agent.uplink.UplinkSettings;
+import io.flexrig.core.profile.CurtailmentMethodKind;
 import io.flexrig.core.profile.SensorSpec;
 import io.flexrig.proto.v1.AgentHello;
 import io.flexrig.proto.v1.Alarm;
@@ -58,6 +64,9 @@ public final class RigAgent implements AutoCloseable {
   public static final String VERSION = "0.1.0";
   private static final int CONTROL_QUEUE = 256;
 
+  /** Sensor-override key naming the rig's PDU outlet On switch, the RELAY_CUT knob. */
+  public static final String OUTLET_SWITCH = "outlet_switch";
+
   private final AgentConfig config;
   private final Instant startedAt;
   private final SourceContext sources;
@@ -66,6 +75,7 @@ public final class RigAgent implements AutoCloseable {
   private final ExecutorService control;
   private final CommandExecutor executor;
   private final FileCommandJournal journal;
+  private final SafetyLoop safety;
   private final FleetUplink uplink;
   private final List<String> degraded = new ArrayList<>();
   private final Supplier<Context> pi4j;
@@ -114,12 +124,14 @@ public final class RigAgent implements AutoCloseable {
             this::hello,
             this::onCommand);
     this.journal = openJournal(config);
+    this.safety = SafetyLoop.forProfile(config.profile());
     this.executor =
         new CommandExecutor(
             config.clock(),
             config.profile(),
-            knobs(),
+            withSupplySwitch(knobs()),
             journal != null ? journal : CommandJournal.NONE,
+            safety,
             result -> uplink.send(FleetMessages.result(result)),
             config.commandGrace());
   }
@@ -204,12 +216,24 @@ public final class RigAgent implements AutoCloseable {
     return executor;
   }
 
+  /** The rig's safety envelope, as the loop last judged it. */
+  public SafetyLoop safety() {
+    return safety;
+  }
+
   private void onSnapshot(RigSnapshot snapshot) {
     TelemetrySample unnumbered =
         FleetMessages.sample(snapshot, executor.mode(), executor.powerTargetW());
     outbox.append(unnumbered);
     uplink.samplesAvailable();
-    submitControl(() -> executor.step(snapshot));
+    submitControl(
+        () -> {
+          // the safety loop judges every snapshot before any command is stepped
+          for (SafetyAlarm a : safety.observe(snapshot)) {
+            alarm(severity(a.severity()), a.code(), a.message());
+          }
+          executor.step(snapshot);
+        });
   }
 
   private void onCommand(Command command) {
@@ -308,6 +332,54 @@ public final class RigAgent implements AutoCloseable {
       @Override
       public void wake() throws IOException {
         throw new IOException("rig has no workload API to wake");
+      }
+    };
+  }
+
+  private static AlarmSeverity severity(SafetyAlarm.Severity s) {
+    return switch (s) {
+      case INFO -> AlarmSeverity.ALARM_SEVERITY_INFO;
+      case WARNING -> AlarmSeverity.ALARM_SEVERITY_WARNING;
+      case CRITICAL -> AlarmSeverity.ALARM_SEVERITY_CRITICAL;
+    };
+  }
+
+  /**
+   * Adds the hard cut when the profile has RELAY_CUT and this rig names its PDU outlet switch
+   * ({@code outlet_switch} among the sensor address overrides).
+   */
+  private WorkloadKnobs withSupplySwitch(WorkloadKnobs workload) {
+    String address = config.sensorAddressOverrides().get(OUTLET_SWITCH);
+    if (address == null
+        || config.profile().curtailment(CurtailmentMethodKind.RELAY_CUT).isEmpty()) {
+      return workload;
+    }
+    OutletSwitch outlet =
+        new OutletSwitch(OpcUaDriver.session(sources), OpcUaNodeAddress.parse(address));
+    return new WorkloadKnobs() {
+      @Override
+      public void setPowerTarget(double watts) throws IOException {
+        workload.setPowerTarget(watts);
+      }
+
+      @Override
+      public void sleep() throws IOException {
+        workload.sleep();
+      }
+
+      @Override
+      public void wake() throws IOException {
+        workload.wake();
+      }
+
+      @Override
+      public boolean hasSupplySwitch() {
+        return true;
+      }
+
+      @Override
+      public void setSupply(boolean on) throws IOException {
+        outlet.set(on);
       }
     };
   }

@@ -50,6 +50,15 @@ class AgentRestartTest {
   @AfterEach
   void stop() throws Exception {
     meter.shutdownNow();
+    for (String run : List.of("first", "second")) {
+      Path log = dir.resolve("agent-" + run + ".log");
+      if (Files.exists(log)) {
+        Files.copy(
+            log,
+            Path.of("target", "AgentRestartTest-agent-" + run + ".log"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
     if (agent != null) {
       agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
@@ -89,7 +98,7 @@ class AgentRestartTest {
             .setCommandId("event-7-rig-1")
             .setEventId("event-7")
             .setIssuedAt(FleetMessages.timestamp(sent))
-            .setDeadline(FleetMessages.timestamp(sent.plusSeconds(10)))
+            .setDeadline(FleetMessages.timestamp(sent.plusSeconds(25)))
             .setExpiresAt(FleetMessages.timestamp(eventEnd))
             .setSetPowerTarget(SetPowerTarget.newBuilder().setPowerW(targetW))
             .build());

@@ -97,6 +97,8 @@ public final class FleetMessages {
       case RUNNING -> RigState.RIG_STATE_RUNNING;
       case CURTAILED -> RigState.RIG_STATE_CURTAILED;
       case SLEEPING -> RigState.RIG_STATE_SLEEPING;
+      case SAFETY_LIMITED -> RigState.RIG_STATE_SAFETY_LIMITED;
+      case OFF -> RigState.RIG_STATE_OFF;
     };
   }
 
