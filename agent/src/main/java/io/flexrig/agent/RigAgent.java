@@ -4,6 +4,8 @@ import com.pi4j.context.Context;
 import io.flexrig.agent.control.CommandAck;
 import io.flexrig.agent.control.CommandExecutor;
 import io.flexrig.agent.control.CommandJournal;
+import io.flexrig.agent.control.FrequencyResponder;
+import io.flexrig.agent.control.SafetyEnvelope;
 import io.flexrig.agent.control.WorkloadKnobs;
 import io.flexrig.agent.journal.FileCommandJournal;
 import io.flexrig.agent.safety.SafetyAlarm;
@@ -12,6 +14,8 @@ import io.flexrig.agent.sampler.RigSnapshot;
 import io.flexrig.agent.sampler.Sampler;
 import io.flexrig.agent.source.InvalidAddressException;
 import io.flexrig.agent.source.PolledSource;
+import io.flexrig.agent.source.Quality;
+import io.flexrig.agent.source.Reading;
 import io.flexrig.agent.source.Source;
 import io.flexrig.agent.source.SourceAddress;
 import io.flexrig.agent.source.SourceContext;
@@ -29,6 +33,7 @@ import io.flexrig.agent.uplink.MemoryOutbox;
 import io.flexrig.agent.uplink.TelemetryOutbox;
 import io.flexrig.agent.uplink.UplinkSettings;
 import io.flexrig.core.profile.CurtailmentMethodKind;
+import io.flexrig.core.profile.FrequencyResponse;
 import io.flexrig.core.profile.SensorSpec;
 import io.flexrig.proto.v1.AgentHello;
 import io.flexrig.proto.v1.Alarm;
@@ -76,6 +81,7 @@ public final class RigAgent implements AutoCloseable {
   private final CommandExecutor executor;
   private final FileCommandJournal journal;
   private final SafetyLoop safety;
+  private final FrequencyResponder frequency;
   private final FleetUplink uplink;
   private final List<String> degraded = new ArrayList<>();
   private final Supplier<Context> pi4j;
@@ -125,13 +131,15 @@ public final class RigAgent implements AutoCloseable {
             this::onCommand);
     this.journal = openJournal(config);
     this.safety = SafetyLoop.forProfile(config.profile());
+    FrequencyResponse fr = config.profile().frequencyResponse();
+    this.frequency = fr == null ? null : new FrequencyResponder(fr);
     this.executor =
         new CommandExecutor(
             config.clock(),
             config.profile(),
             withSupplySwitch(knobs()),
             journal != null ? journal : CommandJournal.NONE,
-            safety,
+            frequency == null ? safety : SafetyEnvelope.strictest(safety, frequency),
             result -> uplink.send(FleetMessages.result(result)),
             config.commandGrace());
   }
@@ -159,6 +167,11 @@ public final class RigAgent implements AutoCloseable {
       }
     }
     sampler.onSnapshot(this::onSnapshot);
+    if (frequency != null) {
+      executor.frequencyResponder(frequency);
+      // react to each meter update as it streams in, not to the next snapshot
+      sampler.onReading(RigSnapshot.GRID_FREQUENCY, this::onGridFrequency);
+    }
     sampler.onSourceHealth(
         new Sampler.SourceHealthListener() {
           @Override
@@ -231,6 +244,12 @@ public final class RigAgent implements AutoCloseable {
           // the safety loop judges every snapshot before any command is stepped
           for (SafetyAlarm a : safety.observe(snapshot)) {
             alarm(severity(a.severity()), a.code(), a.message());
+          }
+          if (frequency != null && snapshot.gridFrequencyHz().quality() == Quality.GOOD) {
+            // a steady frequency streams no updates: the hold's end is noticed here
+            frequency
+                .onFrequency(snapshot.gridFrequencyHz().value(), config.clock().instant())
+                .ifPresent(this::frequencyAlarm);
           }
           executor.step(snapshot);
         });
@@ -334,6 +353,29 @@ public final class RigAgent implements AutoCloseable {
         throw new IOException("rig has no workload API to wake");
       }
     };
+  }
+
+  private void onGridFrequency(Reading reading) {
+    if (reading.quality() != Quality.GOOD) {
+      return;
+    }
+    submitControl(
+        () -> {
+          var transition = frequency.onFrequency(reading.value(), config.clock().instant());
+          if (transition.isPresent()) {
+            executor.step(latestSnapshot());
+            frequencyAlarm(transition.get());
+          }
+        });
+  }
+
+  private void frequencyAlarm(FrequencyResponder.Transition t) {
+    alarm(
+        t.code().equals(FrequencyResponder.FFR_TRIPPED)
+            ? AlarmSeverity.ALARM_SEVERITY_CRITICAL
+            : AlarmSeverity.ALARM_SEVERITY_INFO,
+        t.code(),
+        t.message());
   }
 
   private static AlarmSeverity severity(SafetyAlarm.Severity s) {

@@ -1,6 +1,7 @@
 package io.flexrig.agent.control;
 
 import io.flexrig.agent.control.CurtailmentCommand.Action;
+import io.flexrig.agent.control.CurtailmentCommand.ArmFrequencyResponse;
 import io.flexrig.agent.control.CurtailmentCommand.Release;
 import io.flexrig.agent.control.CurtailmentCommand.SetPowerTarget;
 import io.flexrig.agent.control.CurtailmentCommand.Sleep;
@@ -75,6 +76,7 @@ public final class CommandExecutor {
   private Instant wokeAt;
   // after a restart the executor cannot know whether an earlier run left the miner asleep
   private boolean wakeUncertain;
+  private FrequencyResponder frequency;
 
   /**
    * @param grace how long after the deadline a target may still be reached (ACHIEVED_LATE) before
@@ -174,6 +176,14 @@ public final class CommandExecutor {
         last.command().expiresAt());
   }
 
+  /**
+   * The rig's frequency response, armed and disarmed through this command path; without one, arming
+   * is rejected.
+   */
+  public void frequencyResponder(FrequencyResponder responder) {
+    this.frequency = responder;
+  }
+
   /** What the rig has been put in, as reported: safety and relay states first. */
   public RigMode mode() {
     if (supplyOff) {
@@ -207,6 +217,26 @@ public final class CommandExecutor {
     CommandAck earlier = acks.get(c.commandId());
     if (earlier != null) {
       return earlier;
+    }
+    if (c.action() instanceof ArmFrequencyResponse arm) {
+      // not a curtailment: nothing is held or replaced, so no expiry or deadline is needed
+      CommandAck ack =
+          frequency == null
+              ? CommandAck.rejected(
+                  c.commandId(), "this rig's profile has no frequency_response", now)
+              : new CommandAck(
+                  c.commandId(),
+                  true,
+                  (arm.armed() ? "armed " : "disarmed ") + arm.program(),
+                  false,
+                  0,
+                  now);
+      if (frequency != null) {
+        frequency.arm(arm.armed(), arm.program());
+        log.info("frequency response {} ({})", arm.armed() ? "armed" : "disarmed", arm.program());
+      }
+      acks.put(c.commandId(), ack);
+      return ack;
     }
     String problem = problemWith(c, now);
     if (problem != null) {
@@ -245,6 +275,7 @@ public final class CommandExecutor {
       case Sleep s -> targetW = limits.sleepPowerW();
       case Wake w -> targetW = nameplateTargetW();
       case Release r -> targetW = nameplateTargetW();
+      case ArmFrequencyResponse f -> throw new IllegalStateException("handled above");
     }
     CommandAck ack = new CommandAck(c.commandId(), true, reason, clamped, ackedW, now);
     try {
@@ -462,6 +493,7 @@ public final class CommandExecutor {
           a.knobDetail =
               String.format(Locale.ROOT, "released: power target %.0f W", nameplateTargetW());
         }
+        case ArmFrequencyResponse f -> a.knobDetail = "";
       }
       a.applied = true;
       a.appliedAt = now;
@@ -555,7 +587,9 @@ public final class CommandExecutor {
         safetyCut = true;
         safetyCutAt = now;
         log.warn("safety cut: {}", safety.reason());
+        boolean relayFirst = safety.cutBySupply() && knobs.hasSupplySwitch();
         if (mode != RigMode.SLEEPING
+            && !relayFirst
             && profile.curtailment(CurtailmentMethodKind.SLEEP).isPresent()) {
           try {
             knobs.sleep();
@@ -564,6 +598,15 @@ public final class CommandExecutor {
           } catch (IOException | RuntimeException e) {
             log.warn("sleep for the safety cut failed: {}", e.toString());
           }
+        }
+      }
+      if (safety.cutBySupply() && !supplyOff && knobs.hasSupplySwitch()) {
+        try {
+          knobs.setSupply(false);
+          supplyOff = true;
+          log.warn("supply cut by relay: {}", safety.reason());
+        } catch (IOException | RuntimeException e) {
+          log.error("relay cut failed: {}", e.toString());
         }
       }
       boolean asleep = mode == RigMode.SLEEPING;
@@ -587,6 +630,9 @@ public final class CommandExecutor {
       return false;
     }
     try {
+      if (mode == RigMode.SLEEPING) {
+        checkMayWake(now);
+      }
       if (supplyOff) {
         knobs.setSupply(true);
         supplyOff = false;

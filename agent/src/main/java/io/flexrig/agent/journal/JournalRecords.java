@@ -108,6 +108,8 @@ final class JournalRecords {
             case Sleep s -> out.writeByte(SLEEP);
             case Wake w -> out.writeByte(WAKE);
             case Release r -> out.writeByte(RELEASE);
+            case CurtailmentCommand.ArmFrequencyResponse f ->
+                throw new IllegalArgumentException("arming is not journaled");
           }
           CommandAck ack = a.ack();
           out.writeUTF(ack.reason());

@@ -45,6 +45,9 @@ public final class FleetMessages {
           case SLEEP -> new CurtailmentCommand.Sleep();
           case WAKE -> new CurtailmentCommand.Wake();
           case RELEASE -> new CurtailmentCommand.Release();
+          case ARM_FREQUENCY_RESPONSE ->
+              new CurtailmentCommand.ArmFrequencyResponse(
+                  c.getArmFrequencyResponse().getArmed(), c.getArmFrequencyResponse().getProgram());
           case ACTION_NOT_SET -> null;
         };
     return new CurtailmentCommand(

@@ -658,6 +658,53 @@ class CommandExecutorTest {
     assertThat(executor.mode()).isEqualTo(RigMode.RUNNING);
   }
 
+  @Test
+  void armingTheFrequencyResponseIsAcceptedWithoutExpiryAndLeavesTheHeldCommandInPlace() {
+    FrequencyResponder ffr =
+        new FrequencyResponder(
+            new io.flexrig.core.profile.FrequencyResponse(
+                60,
+                59.85,
+                59.70,
+                io.flexrig.core.profile.CurtailmentMethodKind.SLEEP,
+                Double.NaN,
+                900,
+                59.95));
+    executor.frequencyResponder(ffr);
+    executor.submit(command("c1", new SetPowerTarget(2500)));
+
+    CommandAck ack =
+        executor.submit(
+            new CurtailmentCommand(
+                "arm-1",
+                "",
+                T0,
+                null,
+                null,
+                new CurtailmentCommand.ArmFrequencyResponse(true, "ERCOT-FFR")));
+
+    assertThat(ack.accepted()).isTrue();
+    assertThat(ffr.armed()).isTrue();
+    assertThat(executor.activeCommandId()).isEqualTo("c1");
+    assertThat(journal).containsExactly("accepted c1");
+  }
+
+  @Test
+  void armingIsRejectedOnARigWithoutFrequencyResponse() {
+    CommandAck ack =
+        executor.submit(
+            new CurtailmentCommand(
+                "arm-1",
+                "",
+                T0,
+                null,
+                null,
+                new CurtailmentCommand.ArmFrequencyResponse(true, "x")));
+
+    assertThat(ack.accepted()).isFalse();
+    assertThat(ack.reason()).contains("frequency_response");
+  }
+
   private static final class RecordingKnobs implements WorkloadKnobs {
     final List<String> calls = new ArrayList<>();
     int failuresLeft;
