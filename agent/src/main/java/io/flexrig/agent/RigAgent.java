@@ -243,7 +243,8 @@ public final class RigAgent implements AutoCloseable {
         () -> {
           // the safety loop judges every snapshot before any command is stepped
           for (SafetyAlarm a : safety.observe(snapshot)) {
-            alarm(severity(a.severity()), a.code(), a.message());
+            // raised at the sample it judged, so the alarm names the observation that caused it
+            alarm(severity(a.severity()), a.code(), a.message(), snapshot.sampledAt());
           }
           if (frequency != null && snapshot.gridFrequencyHz().quality() == Quality.GOOD) {
             // a steady frequency streams no updates: the hold's end is noticed here
@@ -288,13 +289,17 @@ public final class RigAgent implements AutoCloseable {
   }
 
   private void alarm(AlarmSeverity severity, String code, String message) {
+    alarm(severity, code, message, config.clock().instant());
+  }
+
+  private void alarm(AlarmSeverity severity, String code, String message, Instant raisedAt) {
     uplink.send(
         Alarm.newBuilder()
             .setAlarmId(UUID.randomUUID().toString())
             .setSeverity(severity)
             .setCode(code)
             .setMessage(message)
-            .setRaisedAt(FleetMessages.timestamp(config.clock().instant()))
+            .setRaisedAt(FleetMessages.timestamp(raisedAt))
             .build());
   }
 
