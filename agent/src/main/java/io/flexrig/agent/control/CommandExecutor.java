@@ -182,6 +182,14 @@ public final class CommandExecutor {
    */
   public void frequencyResponder(FrequencyResponder responder) {
     this.frequency = responder;
+    CommandJournal.Arming journaled = journal.arming();
+    if (responder != null && journaled != null) {
+      responder.arm(journaled.armed(), journaled.program());
+      log.info(
+          "frequency response {} ({}) as journaled",
+          journaled.armed() ? "armed" : "disarmed",
+          journaled.program());
+    }
   }
 
   /** What the rig has been put in, as reported: safety and relay states first. */
@@ -232,6 +240,12 @@ public final class CommandExecutor {
                   0,
                   now);
       if (frequency != null) {
+        try {
+          journal.armed(arm.armed(), arm.program());
+        } catch (IOException | RuntimeException e) {
+          log.error("journaling {} failed: {}", c.commandId(), e.toString());
+          return CommandAck.rejected(c.commandId(), "journal unavailable: " + e.getMessage(), now);
+        }
         frequency.arm(arm.armed(), arm.program());
         log.info("frequency response {} ({})", arm.armed() ? "armed" : "disarmed", arm.program());
       }

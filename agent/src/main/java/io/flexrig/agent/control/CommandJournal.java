@@ -28,6 +28,21 @@ public interface CommandJournal {
   }
 
   /**
+   * Records the frequency response's arming durably; called before the arming command's ack.
+   *
+   * @throws IOException when it could not be made durable: the executor then rejects the command
+   */
+  default void armed(boolean armed, String program) throws IOException {}
+
+  /** The arming last recorded when the journal was opened, or null when none ever was. */
+  default Arming arming() {
+    return null;
+  }
+
+  /** The frequency response's arming as last commanded. */
+  record Arming(boolean armed, String program) {}
+
+  /**
    * One journaled command.
    *
    * @param finished its result was already reported (it is held, not re-verified)

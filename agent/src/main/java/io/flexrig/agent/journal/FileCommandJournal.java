@@ -5,6 +5,7 @@ import io.flexrig.agent.control.CommandJournal;
 import io.flexrig.agent.control.CommandResult;
 import io.flexrig.agent.control.CurtailmentCommand;
 import io.flexrig.agent.journal.JournalRecords.Accepted;
+import io.flexrig.agent.journal.JournalRecords.Armed;
 import io.flexrig.agent.journal.JournalRecords.Decoded;
 import io.flexrig.agent.journal.JournalRecords.Finished;
 import io.flexrig.agent.journal.JournalRecords.JournalRecord;
@@ -54,6 +55,8 @@ public final class FileCommandJournal implements CommandJournal, AutoCloseable {
   private final Map<String, MutableEntry> entries = new LinkedHashMap<>();
   private FileChannel channel;
   private int appends;
+  private Arming arming;
+  private final Arming armingAtOpen;
 
   private FileCommandJournal(Path dir, Clock clock, Decoded decoded) throws IOException {
     this.dir = dir;
@@ -69,6 +72,22 @@ public final class FileCommandJournal implements CommandJournal, AutoCloseable {
       out.add(e.entry());
     }
     this.live = List.copyOf(out);
+    this.armingAtOpen = arming;
+  }
+
+  @Override
+  public Arming arming() {
+    return armingAtOpen;
+  }
+
+  @Override
+  public synchronized void armed(boolean armed, String program) throws IOException {
+    Armed record = new Armed(armed, program == null ? "" : program);
+    append(record);
+    apply(record);
+    if (++appends >= COMPACT_EVERY) {
+      compact();
+    }
   }
 
   /** Opens (creating if needed) the journal in {@code stateDir}, replaying and compacting it. */
@@ -157,6 +176,7 @@ public final class FileCommandJournal implements CommandJournal, AutoCloseable {
           e.finished = true;
         }
       }
+      case Armed a -> arming = new Arming(a.armed(), a.program());
     }
   }
 
@@ -185,6 +205,10 @@ public final class FileCommandJournal implements CommandJournal, AutoCloseable {
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING)) {
+      if (arming != null) {
+        out.write(
+            ByteBuffer.wrap(JournalRecords.frame(new Armed(arming.armed(), arming.program()))));
+      }
       for (MutableEntry e : entries.values()) {
         ByteBuffer b =
             ByteBuffer.wrap(JournalRecords.frame(new Accepted(e.command, e.ack, e.superseded)));

@@ -29,6 +29,7 @@ final class JournalRecords {
   static final int MAX_PAYLOAD = 64 * 1024;
   private static final byte ACCEPTED = 1;
   private static final byte FINISHED = 2;
+  private static final byte ARMED = 3;
   private static final byte SET_POWER_TARGET = 1;
   private static final byte SLEEP = 2;
   private static final byte WAKE = 3;
@@ -45,6 +46,9 @@ final class JournalRecords {
 
   /** A command's result was reported. */
   record Finished(String commandId) implements JournalRecord {}
+
+  /** The frequency response was armed or disarmed. */
+  record Armed(boolean armed, String program) implements JournalRecord {}
 
   /** What {@link #decode} found: the intact records and whether a damaged tail was dropped. */
   record Decoded(List<JournalRecord> records, int validBytes, boolean tornTail) {}
@@ -121,6 +125,11 @@ final class JournalRecords {
           out.writeByte(FINISHED);
           out.writeUTF(f.commandId());
         }
+        case Armed a -> {
+          out.writeByte(ARMED);
+          out.writeBoolean(a.armed());
+          out.writeUTF(a.program());
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a byte array does not fail
@@ -158,6 +167,7 @@ final class JournalRecords {
             superseded);
       }
       case FINISHED -> new Finished(in.readUTF());
+      case ARMED -> new Armed(in.readBoolean(), in.readUTF());
       default -> throw new EOFException("unknown record type " + type);
     };
   }

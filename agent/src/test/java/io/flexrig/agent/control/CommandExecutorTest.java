@@ -705,6 +705,38 @@ class CommandExecutorTest {
     assertThat(ack.reason()).contains("frequency_response");
   }
 
+  @Test
+  void aRestartedAgentKeepsTheFrequencyResponseArmedAsJournaled(@TempDir Path dir)
+      throws Exception {
+    var response =
+        new io.flexrig.core.profile.FrequencyResponse(
+            60,
+            59.85,
+            59.70,
+            io.flexrig.core.profile.CurtailmentMethodKind.SLEEP,
+            Double.NaN,
+            900,
+            59.95);
+    try (FileCommandJournal journal = FileCommandJournal.open(dir, clock)) {
+      CommandExecutor first = restartedWith(journal);
+      first.frequencyResponder(new FrequencyResponder(response));
+      first.submit(
+          new CurtailmentCommand(
+              "arm-1",
+              "",
+              T0,
+              null,
+              null,
+              new CurtailmentCommand.ArmFrequencyResponse(true, "ERCOT-FFR")));
+    }
+
+    try (FileCommandJournal journal = FileCommandJournal.open(dir, clock)) {
+      FrequencyResponder responder = new FrequencyResponder(response);
+      restartedWith(journal).frequencyResponder(responder);
+      assertThat(responder.armed()).isTrue();
+    }
+  }
+
   private static final class RecordingKnobs implements WorkloadKnobs {
     final List<String> calls = new ArrayList<>();
     int failuresLeft;

@@ -137,4 +137,22 @@ class FileCommandJournalTest {
     assertThat(Files.size(dir.resolve(FileCommandJournal.FILE_NAME)))
         .isLessThan(FileCommandJournal.COMPACT_EVERY * 100L);
   }
+
+  @Test
+  void theLastArmingOfTheFrequencyResponseSurvivesReopeningAndCompaction() throws Exception {
+    try (FileCommandJournal journal = FileCommandJournal.open(dir, clock)) {
+      assertThat(journal.arming()).isNull();
+      journal.armed(true, "ERCOT-FFR");
+      journal.armed(false, "ERCOT-FFR");
+      journal.armed(true, "ERCOT-FFR");
+    }
+    clock.advance(Duration.ofDays(1));
+    try (FileCommandJournal journal = FileCommandJournal.open(dir, clock)) {
+      assertThat(journal.arming())
+          .isEqualTo(new io.flexrig.agent.control.CommandJournal.Arming(true, "ERCOT-FFR"));
+    }
+    try (FileCommandJournal journal = FileCommandJournal.open(dir, clock)) {
+      assertThat(journal.arming().armed()).as("kept by the compaction").isTrue();
+    }
+  }
 }
