@@ -37,6 +37,8 @@ import java.util.function.Supplier;
  *     oldest (with a counter and an alarm)
  * @param tls mutual TLS to the controller (this rig's certificate, key, the site CA); required
  *     unless {@code plaintext}
+ * @param stateDir where the agent keeps what must survive a restart (the command journal); null
+ *     keeps nothing (tests)
  */
 public record AgentConfig(
     String rigId,
@@ -55,7 +57,8 @@ public record AgentConfig(
     Duration commandGrace,
     ClientTls tls,
     Path outboxFile,
-    long outboxBudgetBytes) {
+    long outboxBudgetBytes,
+    Path stateDir) {
 
   public AgentConfig {
     requireText(rigId, "rig_id");
@@ -120,6 +123,7 @@ public record AgentConfig(
     private int outboxCapacity = 3600;
     private Duration maxReconnectBackoff = Duration.ofSeconds(30);
     private Duration commandGrace = Duration.ofSeconds(30);
+    private Path stateDir;
 
     private Builder(String rigId, String siteId, HardwareProfile profile, String controllerTarget) {
       this.rigId = rigId;
@@ -194,6 +198,11 @@ public record AgentConfig(
       return this;
     }
 
+    public Builder stateDir(Path v) {
+      stateDir = v;
+      return this;
+    }
+
     public AgentConfig build() {
       return new AgentConfig(
           rigId,
@@ -212,7 +221,8 @@ public record AgentConfig(
           commandGrace,
           tls,
           outboxFile,
-          outboxBudgetBytes);
+          outboxBudgetBytes,
+          stateDir);
     }
   }
 }

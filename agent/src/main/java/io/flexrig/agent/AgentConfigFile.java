@@ -43,7 +43,8 @@ public final class AgentConfigFile {
           "sensors",
           "outbox_capacity",
           "max_reconnect_backoff_ms",
-          "command_grace_s");
+          "command_grace_s",
+          "state_dir");
 
   private AgentConfigFile() {}
 
@@ -82,6 +83,8 @@ public final class AgentConfigFile {
       throw new InvalidConfigException(file + ": profile: " + e.getMessage(), e);
     }
     String provider = f.text("i2c_provider", "linuxfs-i2c");
+    String state = f.text("state_dir", "");
+    Path stateDir = state == null ? null : file.toAbsolutePath().getParent().resolve(state);
     boolean hasI2c =
         profile.sensors().stream().anyMatch(s -> usesPi4j(s.address()))
             || f.sensors().values().stream().anyMatch(AgentConfigFile::usesPi4j);
@@ -115,6 +118,7 @@ public final class AgentConfigFile {
           .outboxCapacity((int) f.number("outbox_capacity", 3600))
           .maxReconnectBackoff(Duration.ofMillis(f.number("max_reconnect_backoff_ms", 30_000)))
           .commandGrace(Duration.ofSeconds(f.number("command_grace_s", 30)))
+          .stateDir(stateDir)
           .build();
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(file + ": " + e.getMessage(), e);

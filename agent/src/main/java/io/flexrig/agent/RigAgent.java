@@ -4,12 +4,19 @@ import com.pi4j.context.Context;
 import io.flexrig.agent.control.CommandAck;
 import io.flexrig.agent.control.CommandExecutor;
 import io.flexrig.agent.control.CommandJournal;
+import io.flexrig.agent.control.FrequencyResponder;
+import io.flexrig.agent.control.SafetyEnvelope;
 import io.flexrig.agent.control.WorkloadKnobs;
+import io.flexrig.agent.journal.FileCommandJournal;
 import io.flexrig.agent.outbox.SqliteOutbox;
+import io.flexrig.agent.safety.SafetyAlarm;
+import io.flexrig.agent.safety.SafetyLoop;
 import io.flexrig.agent.sampler.RigSnapshot;
 import io.flexrig.agent.sampler.Sampler;
 import io.flexrig.agent.source.InvalidAddressException;
 import io.flexrig.agent.source.PolledSource;
+import io.flexrig.agent.source.Quality;
+import io.flexrig.agent.source.Reading;
 import io.flexrig.agent.source.Source;
 import io.flexrig.agent.source.SourceAddress;
 import io.flexrig.agent.source.SourceContext;
@@ -19,12 +26,17 @@ import io.flexrig.agent.source.cgminer.CgminerDriver;
 import io.flexrig.agent.source.cgminer.MinerControl;
 import io.flexrig.agent.source.gpio.Pi4jGpio;
 import io.flexrig.agent.source.i2c.Pi4jI2c;
+import io.flexrig.agent.source.opcua.OpcUaDriver;
+import io.flexrig.agent.source.opcua.OpcUaNodeAddress;
+import io.flexrig.agent.source.opcua.OutletSwitch;
 import io.flexrig.agent.source.spi.Pi4jSpi;
 import io.flexrig.agent.uplink.FleetMessages;
 import io.flexrig.agent.uplink.FleetUplink;
 import io.flexrig.agent.uplink.MemoryOutbox;
 import io.flexrig.agent.uplink.TelemetryOutbox;
 import io.flexrig.agent.uplink.UplinkSettings;
+import io.flexrig.core.profile.CurtailmentMethodKind;
+import io.flexrig.core.profile.FrequencyResponse;
 import io.flexrig.core.profile.SensorSpec;
 import io.flexrig.proto.v1.AgentHello;
 import io.flexrig.proto.v1.Alarm;
@@ -33,6 +45,7 @@ import io.flexrig.proto.v1.Command;
 import io.flexrig.proto.v1.RigIdentity;
 import io.flexrig.proto.v1.TelemetrySample;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,6 +72,9 @@ public final class RigAgent implements AutoCloseable {
   public static final String VERSION = "0.1.0";
   private static final int CONTROL_QUEUE = 256;
 
+  /** Sensor-override key naming the rig's PDU outlet On switch, the RELAY_CUT knob. */
+  public static final String OUTLET_SWITCH = "outlet_switch";
+
   private final AgentConfig config;
   private final Instant startedAt;
   private final SourceContext sources;
@@ -67,6 +83,9 @@ public final class RigAgent implements AutoCloseable {
   private volatile long lastOverflowAlarmMillis = Long.MIN_VALUE / 2;
   private final ExecutorService control;
   private final CommandExecutor executor;
+  private final FileCommandJournal journal;
+  private final SafetyLoop safety;
+  private final FrequencyResponder frequency;
   private final FleetUplink uplink;
   private final List<String> degraded = new ArrayList<>();
   private final Supplier<Context> pi4j;
@@ -122,12 +141,17 @@ public final class RigAgent implements AutoCloseable {
             outbox,
             this::hello,
             this::onCommand);
+    this.journal = openJournal(config);
+    this.safety = SafetyLoop.forProfile(config.profile());
+    FrequencyResponse fr = config.profile().frequencyResponse();
+    this.frequency = fr == null ? null : new FrequencyResponder(fr);
     this.executor =
         new CommandExecutor(
             config.clock(),
             config.profile(),
-            knobs(),
-            CommandJournal.NONE,
+            withSupplySwitch(knobs()),
+            journal != null ? journal : CommandJournal.NONE,
+            frequency == null ? safety : SafetyEnvelope.strictest(safety, frequency),
             result -> uplink.send(FleetMessages.result(result)),
             config.commandGrace());
   }
@@ -155,6 +179,11 @@ public final class RigAgent implements AutoCloseable {
       }
     }
     sampler.onSnapshot(this::onSnapshot);
+    if (frequency != null) {
+      executor.frequencyResponder(frequency);
+      // react to each meter update as it streams in, not to the next snapshot
+      sampler.onReading(RigSnapshot.GRID_FREQUENCY, this::onGridFrequency);
+    }
     sampler.onSourceHealth(
         new Sampler.SourceHealthListener() {
           @Override
@@ -174,6 +203,8 @@ public final class RigAgent implements AutoCloseable {
           role + ": could not be opened at start");
     }
     sampler.start();
+    // a command resumed from the journal is re-applied now, not at the first snapshot
+    submitControl(() -> executor.step(latestSnapshot()));
     uplink.start();
     log.info(
         "agent for rig {} ({}) started; controller {}",
@@ -210,12 +241,31 @@ public final class RigAgent implements AutoCloseable {
     return executor;
   }
 
+  /** The rig's safety envelope, as the loop last judged it. */
+  public SafetyLoop safety() {
+    return safety;
+  }
+
   private void onSnapshot(RigSnapshot snapshot) {
     TelemetrySample unnumbered =
         FleetMessages.sample(snapshot, executor.mode(), executor.powerTargetW());
     outbox.append(unnumbered);
     uplink.samplesAvailable();
-    submitControl(() -> executor.step(snapshot));
+    submitControl(
+        () -> {
+          // the safety loop judges every snapshot before any command is stepped
+          for (SafetyAlarm a : safety.observe(snapshot)) {
+            // raised at the sample it judged, so the alarm names the observation that caused it
+            alarm(severity(a.severity()), a.code(), a.message(), snapshot.sampledAt());
+          }
+          if (frequency != null && snapshot.gridFrequencyHz().quality() == Quality.GOOD) {
+            // a steady frequency streams no updates: the hold's end is noticed here
+            frequency
+                .onFrequency(snapshot.gridFrequencyHz().value(), config.clock().instant())
+                .ifPresent(this::frequencyAlarm);
+          }
+          executor.step(snapshot);
+        });
   }
 
   private void onCommand(Command command) {
@@ -269,13 +319,17 @@ public final class RigAgent implements AutoCloseable {
   }
 
   private void alarm(AlarmSeverity severity, String code, String message) {
+    alarm(severity, code, message, config.clock().instant());
+  }
+
+  private void alarm(AlarmSeverity severity, String code, String message, Instant raisedAt) {
     uplink.send(
         Alarm.newBuilder()
             .setAlarmId(UUID.randomUUID().toString())
             .setSeverity(severity)
             .setCode(code)
             .setMessage(message)
-            .setRaisedAt(FleetMessages.timestamp(config.clock().instant()))
+            .setRaisedAt(FleetMessages.timestamp(raisedAt))
             .build());
   }
 
@@ -336,6 +390,89 @@ public final class RigAgent implements AutoCloseable {
     };
   }
 
+  private void onGridFrequency(Reading reading) {
+    if (reading.quality() != Quality.GOOD) {
+      return;
+    }
+    submitControl(
+        () -> {
+          var transition = frequency.onFrequency(reading.value(), config.clock().instant());
+          if (transition.isPresent()) {
+            executor.step(latestSnapshot());
+            frequencyAlarm(transition.get());
+          }
+        });
+  }
+
+  private void frequencyAlarm(FrequencyResponder.Transition t) {
+    alarm(
+        t.code().equals(FrequencyResponder.FFR_TRIPPED)
+            ? AlarmSeverity.ALARM_SEVERITY_CRITICAL
+            : AlarmSeverity.ALARM_SEVERITY_INFO,
+        t.code(),
+        t.message());
+  }
+
+  private static AlarmSeverity severity(SafetyAlarm.Severity s) {
+    return switch (s) {
+      case INFO -> AlarmSeverity.ALARM_SEVERITY_INFO;
+      case WARNING -> AlarmSeverity.ALARM_SEVERITY_WARNING;
+      case CRITICAL -> AlarmSeverity.ALARM_SEVERITY_CRITICAL;
+    };
+  }
+
+  /**
+   * Adds the hard cut when the profile has RELAY_CUT and this rig names its PDU outlet switch
+   * ({@code outlet_switch} among the sensor address overrides).
+   */
+  private WorkloadKnobs withSupplySwitch(WorkloadKnobs workload) {
+    String address = config.sensorAddressOverrides().get(OUTLET_SWITCH);
+    if (address == null
+        || config.profile().curtailment(CurtailmentMethodKind.RELAY_CUT).isEmpty()) {
+      return workload;
+    }
+    OutletSwitch outlet =
+        new OutletSwitch(OpcUaDriver.session(sources), OpcUaNodeAddress.parse(address));
+    return new WorkloadKnobs() {
+      @Override
+      public void setPowerTarget(double watts) throws IOException {
+        workload.setPowerTarget(watts);
+      }
+
+      @Override
+      public void sleep() throws IOException {
+        workload.sleep();
+      }
+
+      @Override
+      public void wake() throws IOException {
+        workload.wake();
+      }
+
+      @Override
+      public boolean hasSupplySwitch() {
+        return true;
+      }
+
+      @Override
+      public void setSupply(boolean on) throws IOException {
+        outlet.set(on);
+      }
+    };
+  }
+
+  private static FileCommandJournal openJournal(AgentConfig config) {
+    if (config.stateDir() == null) {
+      log.warn("no state directory: accepted commands will not survive a restart");
+      return null;
+    }
+    try {
+      return FileCommandJournal.open(config.stateDir(), config.clock());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the command journal in " + config.stateDir(), e);
+    }
+  }
+
   private Duration interval(SensorSpec sensor) {
     String v = sensor.options().get("interval_ms");
     return v == null ? config.telemetryInterval() : Duration.ofMillis(Long.parseLong(v.strip()));
@@ -377,6 +514,14 @@ public final class RigAgent implements AutoCloseable {
     uplink.close();
     sampler.close();
     control.shutdownNow();
+    if (journal != null) {
+      try {
+        control.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      journal.close();
+    }
     sources.close();
     if (outbox instanceof SqliteOutbox durable) {
       durable.close();

@@ -1,6 +1,7 @@
 package io.flexrig.agent.control;
 
 import io.flexrig.agent.control.CurtailmentCommand.Action;
+import io.flexrig.agent.control.CurtailmentCommand.ArmFrequencyResponse;
 import io.flexrig.agent.control.CurtailmentCommand.Release;
 import io.flexrig.agent.control.CurtailmentCommand.SetPowerTarget;
 import io.flexrig.agent.control.CurtailmentCommand.Sleep;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -48,6 +50,10 @@ public final class CommandExecutor {
   private final Consumer<CommandResult> results;
   private final Duration grace;
   private final Duration reassertEvery;
+  private final SafetyEnvelope safety;
+  private final Duration minOff;
+  private final Duration minOn;
+  private final Duration sleepLatency;
 
   private final Map<String, CommandAck> acks =
       new LinkedHashMap<>() {
@@ -61,6 +67,16 @@ public final class CommandExecutor {
   private Restore pendingRestore;
   private volatile RigMode mode = RigMode.RUNNING;
   private volatile double powerTargetW;
+  // what the safety loop made the executor do; control thread only except the volatile flags
+  private volatile boolean safetyCut;
+  private volatile boolean derated;
+  private volatile boolean supplyOff;
+  private Instant safetyCutAt;
+  private Instant sleptAt;
+  private Instant wokeAt;
+  // after a restart the executor cannot know whether an earlier run left the miner asleep
+  private boolean wakeUncertain;
+  private FrequencyResponder frequency;
 
   /**
    * @param grace how long after the deadline a target may still be reached (ACHIEVED_LATE) before
@@ -73,6 +89,34 @@ public final class CommandExecutor {
       CommandJournal journal,
       Consumer<CommandResult> results,
       Duration grace) {
+    this(clock, profile, knobs, journal, SafetyEnvelope.NONE, results, grace);
+  }
+
+  /**
+   * @param safety the envelope no command may leave: the effective power target is {@code
+   *     min(command target, safety.ceilingW())} and the workload stays off while it requires a cut
+   * @param grace how long after the deadline a target may still be reached (ACHIEVED_LATE) before
+   *     the command is reported FAILED
+   */
+  public CommandExecutor(
+      Clock clock,
+      HardwareProfile profile,
+      WorkloadKnobs knobs,
+      CommandJournal journal,
+      SafetyEnvelope safety,
+      Consumer<CommandResult> results,
+      Duration grace) {
+    this.safety = safety;
+    this.minOff = Duration.ofMillis(Math.round(profile.limits().minOffS() * 1000));
+    this.minOn = Duration.ofMillis(Math.round(profile.limits().minOnS() * 1000));
+    this.sleepLatency =
+        Duration.ofMillis(
+            Math.round(
+                1000
+                    * profile
+                        .curtailment(CurtailmentMethodKind.SLEEP)
+                        .map(c -> c.latencyS())
+                        .orElse(0.0)));
     this.clock = clock;
     this.profile = profile;
     this.limits = profile.limits();
@@ -89,10 +133,73 @@ public final class CommandExecutor {
                         .curtailment(CurtailmentMethodKind.POWER_TARGET)
                         .map(c -> c.latencyS())
                         .orElse(15.0))));
+    resume(journal.live());
   }
 
-  /** What the rig has been put in. */
+  /**
+   * Picks up where a previous run of the agent left off: the acks of journaled commands are
+   * remembered (a repeated id is not executed twice) and the last one, if it curtails and has not
+   * expired, is held again (its knob re-applied by the next {@link #step}); if it expired while the
+   * agent was down, the rig is released.
+   */
+  private void resume(List<CommandJournal.Entry> entries) {
+    Instant now = clock.instant();
+    CommandJournal.Entry last = null;
+    for (CommandJournal.Entry e : entries) {
+      acks.put(e.command().commandId(), e.ack());
+      if (!e.superseded()) {
+        last = e;
+      }
+    }
+    if (last == null || !isCurtailment(last.command().action())) {
+      return;
+    }
+    wakeUncertain = true;
+    if (!now.isBefore(last.command().expiresAt())) {
+      log.info(
+          "journaled command {} expired at {} while the agent was down; releasing",
+          last.command().commandId(),
+          last.command().expiresAt());
+      pendingRestore = new Restore();
+      return;
+    }
+    double targetW =
+        last.command().action() instanceof Sleep
+            ? limits.sleepPowerW()
+            : last.ack().appliedPowerW();
+    active = new Active(last.command(), targetW);
+    active.finished = last.finished();
+    log.info(
+        "resuming journaled command {} ({} W) until {}",
+        last.command().commandId(),
+        Math.round(targetW),
+        last.command().expiresAt());
+  }
+
+  /**
+   * The rig's frequency response, armed and disarmed through this command path; without one, arming
+   * is rejected.
+   */
+  public void frequencyResponder(FrequencyResponder responder) {
+    this.frequency = responder;
+    CommandJournal.Arming journaled = journal.arming();
+    if (responder != null && journaled != null) {
+      responder.arm(journaled.armed(), journaled.program());
+      log.info(
+          "frequency response {} ({}) as journaled",
+          journaled.armed() ? "armed" : "disarmed",
+          journaled.program());
+    }
+  }
+
+  /** What the rig has been put in, as reported: safety and relay states first. */
   public RigMode mode() {
+    if (supplyOff) {
+      return RigMode.OFF;
+    }
+    if (safetyCut || derated) {
+      return RigMode.SAFETY_LIMITED;
+    }
     return mode;
   }
 
@@ -119,6 +226,32 @@ public final class CommandExecutor {
     if (earlier != null) {
       return earlier;
     }
+    if (c.action() instanceof ArmFrequencyResponse arm) {
+      // not a curtailment: nothing is held or replaced, so no expiry or deadline is needed
+      CommandAck ack =
+          frequency == null
+              ? CommandAck.rejected(
+                  c.commandId(), "this rig's profile has no frequency_response", now)
+              : new CommandAck(
+                  c.commandId(),
+                  true,
+                  (arm.armed() ? "armed " : "disarmed ") + arm.program(),
+                  false,
+                  0,
+                  now);
+      if (frequency != null) {
+        try {
+          journal.armed(arm.armed(), arm.program());
+        } catch (IOException | RuntimeException e) {
+          log.error("journaling {} failed: {}", c.commandId(), e.toString());
+          return CommandAck.rejected(c.commandId(), "journal unavailable: " + e.getMessage(), now);
+        }
+        frequency.arm(arm.armed(), arm.program());
+        log.info("frequency response {} ({})", arm.armed() ? "armed" : "disarmed", arm.program());
+      }
+      acks.put(c.commandId(), ack);
+      return ack;
+    }
     String problem = problemWith(c, now);
     if (problem != null) {
       CommandAck ack = CommandAck.rejected(c.commandId(), problem, now);
@@ -132,9 +265,17 @@ public final class CommandExecutor {
     switch (c.action()) {
       case SetPowerTarget t -> {
         targetW = limits.clampPowerTarget(t.powerW());
-        ackedW = targetW;
-        clamped = Math.abs(targetW - t.powerW()) > 1e-6;
-        if (clamped) {
+        ackedW = Math.min(targetW, safety.ceilingW());
+        clamped = Math.abs(ackedW - t.powerW()) > 1e-6;
+        if (ackedW < targetW) {
+          reason =
+              String.format(
+                  Locale.ROOT,
+                  "clamped from %.0f W to %.0f W by the safety loop: %s",
+                  t.powerW(),
+                  ackedW,
+                  safety.reason());
+        } else if (clamped) {
           reason =
               String.format(
                   Locale.ROOT,
@@ -148,9 +289,16 @@ public final class CommandExecutor {
       case Sleep s -> targetW = limits.sleepPowerW();
       case Wake w -> targetW = nameplateTargetW();
       case Release r -> targetW = nameplateTargetW();
+      case ArmFrequencyResponse f -> throw new IllegalStateException("handled above");
     }
     CommandAck ack = new CommandAck(c.commandId(), true, reason, clamped, ackedW, now);
-    journal.accepted(c, ack);
+    try {
+      journal.accepted(c, ack);
+    } catch (IOException | RuntimeException e) {
+      // not durable means not accepted: a restart would forget it (the id may be sent again)
+      log.error("journaling {} failed: {}", c.commandId(), e.toString());
+      return CommandAck.rejected(c.commandId(), "journal unavailable: " + e.getMessage(), now);
+    }
     acks.put(c.commandId(), ack);
     if (active != null && !active.finished) {
       finish(
@@ -202,21 +350,28 @@ public final class CommandExecutor {
         && !now.isBefore(active.command.expiresAt())) {
       expire(active, power, now);
     }
+    if (enforceCut(now, power)) {
+      return;
+    }
     if (pendingRestore != null) {
       restore(now);
     }
+    enforceCeiling();
     if (active == null) {
       return;
     }
     Active a = active;
     if (!a.applied) {
-      apply(a, now);
+      apply(a, now, power);
     }
     if (!a.applied) {
       if (!a.finished && a.deadline() != null && now.isAfter(a.deadline().plus(grace))) {
         finish(a, CommandOutcome.FAILED, power, now, "knob failed: " + a.lastError);
       }
       return;
+    }
+    if (a.wakeIntoTarget && mode == RigMode.SLEEPING) {
+      wakeIntoTarget(a, now);
     }
     if (!isCurtailment(a.command.action())) {
       // Wake and release only restore normal running: done once the knob took it.
@@ -225,7 +380,8 @@ public final class CommandExecutor {
       return;
     }
     boolean trusted = power.quality() == Quality.GOOD && Double.isFinite(power.value());
-    boolean reached = trusted && power.value() <= a.targetW + tolerance(a.targetW);
+    double effectiveW = effective(a);
+    boolean reached = trusted && power.value() <= effectiveW + tolerance(effectiveW);
     if (!a.finished) {
       if (reached) {
         CommandOutcome outcome =
@@ -244,7 +400,7 @@ public final class CommandExecutor {
                     Locale.ROOT,
                     "measured %.0f W still above %.0f W after the deadline",
                     power.value(),
-                    a.targetW)
+                    effectiveW)
                 : "no trustworthy power measurement (" + power.quality() + ")");
       }
     } else if (trusted
@@ -253,33 +409,93 @@ public final class CommandExecutor {
       log.info(
           "rig drew {} W above its held setpoint {} W; re-applying {}",
           Math.round(power.value()),
-          Math.round(a.targetW),
+          Math.round(effectiveW),
           a.command.commandId());
       a.applied = false;
-      apply(a, now);
+      apply(a, now, power);
     }
   }
 
-  private void apply(Active a, Instant now) {
+  private void apply(Active a, Instant now, Measurement power) {
     try {
+      if (a.knob == null && isCurtailment(a.command.action())) {
+        double goal = a.command.action() instanceof Sleep ? limits.sleepPowerW() : effective(a);
+        Duration left = a.deadline() == null ? Duration.ZERO : Duration.between(now, a.deadline());
+        a.knob =
+            KnobChoice.choose(
+                profile,
+                power.quality() == Quality.GOOD ? power.value() : Double.NaN,
+                goal,
+                left.isNegative() ? Duration.ZERO : left,
+                knobs.hasSupplySwitch());
+      }
+      if (a.knob == CurtailmentMethodKind.RELAY_CUT) {
+        knobs.setSupply(false);
+        supplyOff = true;
+        a.knobDetail = "relay cut (the only knob fast enough for the deadline)";
+        a.applied = true;
+        a.appliedAt = now;
+        return;
+      }
+      if (supplyOff && !safetyCut) {
+        // an earlier command cut the supply: power the rig again before using its other knobs
+        knobs.setSupply(true);
+        supplyOff = false;
+        mode = RigMode.RUNNING;
+      }
       switch (a.command.action()) {
+        case SetPowerTarget t when a.knob == CurtailmentMethodKind.SLEEP -> {
+          // too slow to ramp in time: sleep now with the target set, wake into it later
+          double w = effective(a);
+          knobs.setPowerTarget(w);
+          powerTargetW = w;
+          if (mode != RigMode.SLEEPING) {
+            knobs.sleep();
+            sleptAt = now;
+          }
+          mode = RigMode.SLEEPING;
+          a.wakeIntoTarget = true;
+          a.knobDetail =
+              String.format(Locale.ROOT, "curtail sleep to meet the deadline, then %.0f W", w);
+        }
         case SetPowerTarget t -> {
           // target first: a sleeping miner woken afterwards never overshoots it
-          knobs.setPowerTarget(a.targetW);
-          powerTargetW = a.targetW;
+          double w = effective(a);
           if (mode == RigMode.SLEEPING) {
-            knobs.wake();
+            checkMayWake(now);
+          }
+          knobs.setPowerTarget(w);
+          powerTargetW = w;
+          derated = w < a.targetW;
+          if (mode == RigMode.SLEEPING || wakeUncertain) {
+            wakeKnob(now);
           }
           mode = RigMode.CURTAILED;
-          a.knobDetail = String.format(Locale.ROOT, "power target %.0f W", a.targetW);
+          a.knobDetail = String.format(Locale.ROOT, "power target %.0f W", w);
         }
         case Sleep s -> {
-          knobs.sleep();
+          if (mode != RigMode.SLEEPING) {
+            if (wokeAt != null && now.isBefore(wokeAt.plus(minOn))) {
+              // PSU cycling: hold the lowest power target until the minimum on time has passed
+              if (powerTargetW != limits.minPowerTargetW()) {
+                knobs.setPowerTarget(limits.minPowerTargetW());
+                powerTargetW = limits.minPowerTargetW();
+                mode = RigMode.CURTAILED;
+              }
+              throw new IOException("minimum on time: sleep deferred until " + wokeAt.plus(minOn));
+            }
+            knobs.sleep();
+            sleptAt = now;
+          }
+          wakeUncertain = false;
           mode = RigMode.SLEEPING;
           a.knobDetail = "curtail sleep";
         }
         case Wake w -> {
-          knobs.wake();
+          if (mode == RigMode.SLEEPING) {
+            checkMayWake(now);
+            wakeKnob(now);
+          }
           mode =
               powerTargetW > 0 && powerTargetW < nameplateTargetW()
                   ? RigMode.CURTAILED
@@ -287,16 +503,35 @@ public final class CommandExecutor {
           a.knobDetail = "curtail wakeup";
         }
         case Release r -> {
-          restoreKnobs();
+          restoreKnobs(now);
           a.knobDetail =
               String.format(Locale.ROOT, "released: power target %.0f W", nameplateTargetW());
         }
+        case ArmFrequencyResponse f -> a.knobDetail = "";
       }
       a.applied = true;
       a.appliedAt = now;
     } catch (IOException | RuntimeException e) {
       a.lastError = e.getMessage();
       log.warn("applying {} failed: {}", a.command.commandId(), e.getMessage());
+    }
+  }
+
+  /** After a sleep chosen for speed, resumes at the command's target once the rig may restart. */
+  private void wakeIntoTarget(Active a, Instant now) {
+    if (sleptAt != null && now.isBefore(sleptAt.plus(minOff))) {
+      return;
+    }
+    try {
+      double w = effective(a);
+      knobs.setPowerTarget(w);
+      powerTargetW = w;
+      wakeKnob(now);
+      mode = RigMode.CURTAILED;
+      a.wakeIntoTarget = false;
+    } catch (IOException | RuntimeException e) {
+      log.warn(
+          "waking {} into its target failed, will retry: {}", a.command.commandId(), e.toString());
     }
   }
 
@@ -311,7 +546,7 @@ public final class CommandExecutor {
 
   private void restore(Instant now) {
     try {
-      restoreKnobs();
+      restoreKnobs(now);
       pendingRestore = null;
     } catch (IOException | RuntimeException e) {
       // keep trying on every step: the rig must not stay curtailed past the event
@@ -319,13 +554,154 @@ public final class CommandExecutor {
     }
   }
 
-  private void restoreKnobs() throws IOException {
-    knobs.setPowerTarget(nameplateTargetW());
-    powerTargetW = nameplateTargetW();
+  private void restoreKnobs(Instant now) throws IOException {
+    if (supplyOff && !safetyCut) {
+      knobs.setSupply(true);
+      supplyOff = false;
+      mode = RigMode.RUNNING; // the workload boots with the supply
+    }
     if (mode == RigMode.SLEEPING) {
-      knobs.wake();
+      checkMayWake(now);
+    }
+    double w = Math.min(nameplateTargetW(), safety.ceilingW());
+    knobs.setPowerTarget(w);
+    powerTargetW = w;
+    derated = w < nameplateTargetW();
+    if (mode == RigMode.SLEEPING || wakeUncertain) {
+      wakeKnob(now);
     }
     mode = RigMode.RUNNING;
+  }
+
+  private void checkMayWake(Instant now) throws IOException {
+    if (sleptAt != null && now.isBefore(sleptAt.plus(minOff))) {
+      throw new IOException("minimum off time: wake deferred until " + sleptAt.plus(minOff));
+    }
+  }
+
+  private void wakeKnob(Instant now) throws IOException {
+    knobs.wake();
+    wokeAt = now;
+    wakeUncertain = false;
+  }
+
+  /** The power target a held command runs at: its own, under the safety ceiling. */
+  private double effective(Active a) {
+    return Math.min(a.targetW, safety.ceilingW());
+  }
+
+  /**
+   * Keeps the workload off while the safety loop requires a cut: sleep, or the supply relay when
+   * the rig has no sleep or sleeping did not bring the power down within the sleep latency. Lifts
+   * the cut (and re-applies the held command) once the loop allows it. Returns true while cut.
+   */
+  private boolean enforceCut(Instant now, Measurement power) {
+    if (safety.cutRequired()) {
+      if (!safetyCut) {
+        safetyCut = true;
+        safetyCutAt = now;
+        log.warn("safety cut: {}", safety.reason());
+        boolean relayFirst = safety.cutBySupply() && knobs.hasSupplySwitch();
+        if (mode != RigMode.SLEEPING
+            && !relayFirst
+            && profile.curtailment(CurtailmentMethodKind.SLEEP).isPresent()) {
+          try {
+            knobs.sleep();
+            sleptAt = now;
+            mode = RigMode.SLEEPING;
+          } catch (IOException | RuntimeException e) {
+            log.warn("sleep for the safety cut failed: {}", e.toString());
+          }
+        }
+      }
+      if (safety.cutBySupply() && !supplyOff && knobs.hasSupplySwitch()) {
+        try {
+          knobs.setSupply(false);
+          supplyOff = true;
+          log.warn("supply cut by relay: {}", safety.reason());
+        } catch (IOException | RuntimeException e) {
+          log.error("relay cut failed: {}", e.toString());
+        }
+      }
+      boolean asleep = mode == RigMode.SLEEPING;
+      boolean unresponsive =
+          asleep
+              && !now.isBefore(safetyCutAt.plus(sleepLatency.multipliedBy(2)))
+              && power.quality() == Quality.GOOD
+              && power.value() > limits.sleepPowerW() + tolerance(limits.sleepPowerW());
+      if (!supplyOff && (!asleep || unresponsive) && knobs.hasSupplySwitch()) {
+        try {
+          knobs.setSupply(false);
+          supplyOff = true;
+          log.warn("supply cut by relay: {}", asleep ? "sleep did not stop the rig" : "no sleep");
+        } catch (IOException | RuntimeException e) {
+          log.error("relay cut failed: {}", e.toString());
+        }
+      }
+      return true;
+    }
+    if (!safetyCut) {
+      return false;
+    }
+    try {
+      if (mode == RigMode.SLEEPING) {
+        checkMayWake(now);
+      }
+      if (supplyOff) {
+        knobs.setSupply(true);
+        supplyOff = false;
+      }
+      boolean heldSleep = active != null && active.command.action() instanceof Sleep;
+      if (mode == RigMode.SLEEPING && !heldSleep) {
+        double w = Math.min(limits.minPowerTargetW(), safety.ceilingW());
+        knobs.setPowerTarget(w);
+        powerTargetW = w;
+        derated = true;
+        wakeKnob(now);
+        mode = RigMode.RUNNING;
+      }
+      safetyCut = false;
+      if (active != null) {
+        active.applied = false;
+      }
+      log.info("safety cut lifted");
+      return false;
+    } catch (IOException | RuntimeException e) {
+      log.warn("lifting the safety cut failed, will retry: {}", e.toString());
+      return true;
+    }
+  }
+
+  /**
+   * Lowers the running power target to the safety ceiling when it drops, and raises it back toward
+   * what the held command (or normal running) wants when the ceiling climbs again.
+   */
+  private void enforceCeiling() {
+    if (mode == RigMode.SLEEPING) {
+      return;
+    }
+    double ceiling = safety.ceilingW();
+    boolean commanded = active != null && active.command.action() instanceof SetPowerTarget;
+    if (active != null && !active.applied) {
+      return; // the command's own knob goes first
+    }
+    double wanted = commanded ? active.targetW : nameplateTargetW();
+    double effective = Math.min(wanted, ceiling);
+    boolean lower = ceiling < wanted && (powerTargetW <= 0 || powerTargetW > ceiling + 0.5);
+    boolean raise = derated && Math.abs(powerTargetW - effective) > 0.5 && !lower;
+    if (!lower && !raise) {
+      derated = derated && effective < wanted;
+      return;
+    }
+    try {
+      knobs.setPowerTarget(effective);
+      powerTargetW = effective;
+      derated = effective < wanted;
+      log.info(
+          "safety ceiling {} W: power target now {} W", Math.round(ceiling), Math.round(effective));
+    } catch (IOException | RuntimeException e) {
+      log.warn("applying the safety ceiling failed, will retry: {}", e.toString());
+    }
   }
 
   private void finish(
@@ -362,6 +738,8 @@ public final class CommandExecutor {
     boolean applied;
     Instant appliedAt;
     boolean finished;
+    CurtailmentMethodKind knob;
+    boolean wakeIntoTarget;
     String lastError = "";
     String knobDetail = "";
 

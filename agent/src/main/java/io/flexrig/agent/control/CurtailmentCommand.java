@@ -34,4 +34,7 @@ public record CurtailmentCommand(
 
   /** End any curtailment and return to the nameplate power target. */
   public record Release() implements Action {}
+
+  /** Arm or disarm the autonomous frequency response; not a curtailment, nothing is held. */
+  public record ArmFrequencyResponse(boolean armed, String program) implements Action {}
 }

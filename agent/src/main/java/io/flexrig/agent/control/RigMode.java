@@ -7,5 +7,9 @@ public enum RigMode {
   /** Running at a lowered power target. */
   CURTAILED,
   /** Workload stopped by a sleep command. */
-  SLEEPING
+  SLEEPING,
+  /** Derated or cut by the safety loop (temperature, fan, power limit). */
+  SAFETY_LIMITED,
+  /** Supply cut by the relay or PDU outlet. */
+  OFF
 }

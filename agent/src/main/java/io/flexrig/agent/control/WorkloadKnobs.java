@@ -16,4 +16,14 @@ public interface WorkloadKnobs {
 
   /** Start the workload again. */
   void wake() throws IOException;
+
+  /** True when {@link #setSupply} can cut the rig's supply (a PDU outlet or PSU-enable relay). */
+  default boolean hasSupplySwitch() {
+    return false;
+  }
+
+  /** Opens ({@code false}) or closes the rig's supply relay: the hard cut and its undo. */
+  default void setSupply(boolean on) throws IOException {
+    throw new IOException("this rig has no supply switch");
+  }
 }

@@ -46,6 +46,7 @@ public final class Sampler implements AutoCloseable {
   private final List<Schedule> schedules = new ArrayList<>();
   private final List<StreamingSource> streaming = new ArrayList<>();
   private final List<Consumer<RigSnapshot>> listeners = new CopyOnWriteArrayList<>();
+  private final List<ReadingListener> readingListeners = new CopyOnWriteArrayList<>();
   private final List<SourceHealthListener> healthListeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService ticker;
   private ThreadPoolExecutor pollers;
@@ -133,7 +134,23 @@ public final class Sampler implements AutoCloseable {
   /** Stores a reading (from a streaming source or a poll). */
   public void accept(Reading reading) {
     latest.put(reading.name(), reading);
+    for (ReadingListener l : readingListeners) {
+      if (l.name().equals(reading.name())) {
+        l.listener().accept(reading);
+      }
+    }
   }
+
+  /**
+   * Called with every reading of this name as it arrives (on the source's delivery thread, e.g.
+   * Milo's), before any snapshot: for what must react faster than the snapshot interval. Must not
+   * block.
+   */
+  public void onReading(String name, Consumer<Reading> listener) {
+    readingListeners.add(new ReadingListener(name, listener));
+  }
+
+  private record ReadingListener(String name, Consumer<Reading> listener) {}
 
   /** A snapshot of the rig now, from the latest readings. */
   public RigSnapshot snapshot() {

@@ -45,6 +45,9 @@ public final class FleetMessages {
           case SLEEP -> new CurtailmentCommand.Sleep();
           case WAKE -> new CurtailmentCommand.Wake();
           case RELEASE -> new CurtailmentCommand.Release();
+          case ARM_FREQUENCY_RESPONSE ->
+              new CurtailmentCommand.ArmFrequencyResponse(
+                  c.getArmFrequencyResponse().getArmed(), c.getArmFrequencyResponse().getProgram());
           case ACTION_NOT_SET -> null;
         };
     return new CurtailmentCommand(
@@ -97,6 +100,8 @@ public final class FleetMessages {
       case RUNNING -> RigState.RIG_STATE_RUNNING;
       case CURTAILED -> RigState.RIG_STATE_CURTAILED;
       case SLEEPING -> RigState.RIG_STATE_SLEEPING;
+      case SAFETY_LIMITED -> RigState.RIG_STATE_SAFETY_LIMITED;
+      case OFF -> RigState.RIG_STATE_OFF;
     };
   }
 

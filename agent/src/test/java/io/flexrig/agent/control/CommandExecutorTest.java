@@ -8,16 +8,19 @@ import io.flexrig.agent.control.CurtailmentCommand.Release;
 import io.flexrig.agent.control.CurtailmentCommand.SetPowerTarget;
 import io.flexrig.agent.control.CurtailmentCommand.Sleep;
 import io.flexrig.agent.control.CurtailmentCommand.Wake;
+import io.flexrig.agent.journal.FileCommandJournal;
 import io.flexrig.agent.sampler.Measurement;
 import io.flexrig.agent.sampler.RigSnapshot;
 import io.flexrig.agent.source.Quality;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CommandExecutorTest {
   private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
@@ -252,7 +255,7 @@ class CommandExecutorTest {
   void commandExpiringBeforeReachingTargetIsSuperseded() {
     executor.submit(
         new CurtailmentCommand(
-            "c1", "", T0, T0.plusSeconds(5), T0.plusSeconds(10), new SetPowerTarget(1500)));
+            "c1", "", T0, T0.plusSeconds(30), T0.plusSeconds(10), new SetPowerTarget(1500)));
     executor.step(measured(3068));
     clock.advance(Duration.ofSeconds(10));
     executor.step(measured(2500));
@@ -298,6 +301,7 @@ class CommandExecutorTest {
   void powerTargetWhileAsleepSetsTheTargetBeforeWakingSoTheRigNeverOvershoots() {
     executor.submit(command("s1", new Sleep()));
     executor.step(measured(3068));
+    clock.advance(Duration.ofSeconds(60));
     executor.submit(command("c2", new SetPowerTarget(2000)));
     executor.step(measured(25));
 
@@ -309,6 +313,7 @@ class CommandExecutorTest {
   void wakeResumesTheWorkload() {
     executor.submit(command("s1", new Sleep()));
     executor.step(measured(3068));
+    clock.advance(Duration.ofSeconds(60));
     executor.submit(command("w1", new Wake()));
     executor.step(measured(25));
 
@@ -364,6 +369,374 @@ class CommandExecutorTest {
   }
 
   /** Records the knob calls; fails the next {@code failuresLeft} of them. */
+  private CommandExecutor restartedWith(CommandJournal journal) {
+    return new CommandExecutor(
+        clock, TestProfiles.s19jPro(), knobs, journal, results::add, Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aRestartedExecutorResumesHoldingTheJournaledCurtailmentWithoutReportingItAgain(
+      @TempDir Path dir) throws Exception {
+    try (FileCommandJournal journal = FileCommandJournal.open(dir, clock)) {
+      CommandExecutor first = restartedWith(journal);
+      first.submit(command("c1", new SetPowerTarget(2000)));
+      first.step(measured(2000));
+    }
+    assertThat(results).extracting(CommandResult::outcome).containsExactly(CommandOutcome.ACHIEVED);
+    knobs.calls.clear();
+    clock.advance(Duration.ofSeconds(120));
+
+    try (FileCommandJournal journal = FileCommandJournal.open(dir, clock)) {
+      CommandExecutor restarted = restartedWith(journal);
+      assertThat(restarted.activeCommandId()).isEqualTo("c1");
+      restarted.step(measured(2000));
+
+      // the previous run may have left the miner asleep: target first, then wake into it
+      assertThat(knobs.calls).containsExactly("powertarget 2000", "wake");
+      assertThat(restarted.mode()).isEqualTo(RigMode.CURTAILED);
+      assertThat(results).hasSize(1);
+      assertThat(restarted.submit(command("c1", new SetPowerTarget(2000))).accepted()).isTrue();
+      assertThat(knobs.calls).as("a repeated id is not executed twice").hasSize(2);
+
+      clock.set(T0.plusSeconds(900));
+      restarted.step(measured(2000));
+      assertThat(knobs.calls).last().isEqualTo("powertarget 3068");
+      assertThat(restarted.mode()).isEqualTo(RigMode.RUNNING);
+    }
+  }
+
+  @Test
+  void aCurtailmentThatExpiredWhileTheAgentWasDownIsReleasedAtRestart(@TempDir Path dir)
+      throws Exception {
+    try (FileCommandJournal journal = FileCommandJournal.open(dir, clock)) {
+      CommandExecutor first = restartedWith(journal);
+      first.submit(command("c1", new Sleep()));
+      first.step(measured(3068));
+    }
+    knobs.calls.clear();
+    clock.advance(Duration.ofSeconds(1000));
+
+    try (FileCommandJournal journal = FileCommandJournal.open(dir, clock)) {
+      CommandExecutor restarted = restartedWith(journal);
+      restarted.step(measured(25));
+      assertThat(knobs.calls).containsExactly("powertarget 3068", "wake");
+      assertThat(restarted.activeCommandId()).isNull();
+    }
+  }
+
+  @Test
+  void aCommandThatCannotBeJournaledIsRejectedAndNotApplied() {
+    CommandExecutor executor =
+        restartedWith(
+            new CommandJournal() {
+              @Override
+              public void accepted(CurtailmentCommand command, CommandAck ack) throws IOException {
+                throw new IOException("disk full");
+              }
+
+              @Override
+              public void finished(CommandResult result) {}
+            });
+
+    CommandAck ack = executor.submit(command("c1", new SetPowerTarget(2000)));
+    executor.step(measured(3068));
+
+    assertThat(ack.accepted()).isFalse();
+    assertThat(ack.reason()).contains("journal unavailable").contains("disk full");
+    assertThat(knobs.calls).isEmpty();
+  }
+
+  @Test
+  void wakeBeforeTheMinimumOffTimeIsDeferredUntilItHasPassed() {
+    executor.submit(command("s1", new Sleep()));
+    executor.step(measured(3068));
+    clock.advance(Duration.ofSeconds(30));
+    executor.submit(command("w1", new Wake()));
+    executor.step(measured(25));
+    assertThat(knobs.calls).containsExactly("sleep");
+    assertThat(executor.mode()).isEqualTo(RigMode.SLEEPING);
+
+    clock.advance(Duration.ofSeconds(30));
+    executor.step(measured(25));
+    assertThat(knobs.calls).containsExactly("sleep", "wake");
+  }
+
+  @Test
+  void sleepBeforeTheMinimumOnTimeHoldsTheLowestTargetThenSleeps() {
+    executor.submit(command("s1", new Sleep()));
+    executor.step(measured(3068));
+    clock.advance(Duration.ofSeconds(60));
+    executor.submit(command("w1", new Wake()));
+    executor.step(measured(25));
+    clock.advance(Duration.ofSeconds(10));
+    executor.submit(command("s2", new Sleep()));
+    executor.step(measured(3068));
+    assertThat(knobs.calls).containsExactly("sleep", "wake", "powertarget 1500");
+
+    clock.advance(Duration.ofSeconds(110));
+    executor.step(measured(1500));
+    assertThat(knobs.calls).containsExactly("sleep", "wake", "powertarget 1500", "sleep");
+  }
+
+  /** An envelope the test sets by hand, standing in for the safety loop's verdicts. */
+  private static final class SetEnvelope implements SafetyEnvelope {
+    double ceiling = Double.POSITIVE_INFINITY;
+    boolean cut;
+
+    @Override
+    public double ceilingW() {
+      return ceiling;
+    }
+
+    @Override
+    public boolean cutRequired() {
+      return cut;
+    }
+
+    @Override
+    public String reason() {
+      return "chip temperature 88 C";
+    }
+  }
+
+  private CommandExecutor withEnvelope(SafetyEnvelope envelope, WorkloadKnobs k) {
+    return new CommandExecutor(
+        clock,
+        TestProfiles.s19jPro(),
+        k,
+        CommandJournal.NONE,
+        envelope,
+        results::add,
+        Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aCommandAboveTheSafetyCeilingIsClampedToItAndTheClampReported() {
+    SetEnvelope envelope = new SetEnvelope();
+    envelope.ceiling = 2200;
+    CommandExecutor executor = withEnvelope(envelope, knobs);
+
+    CommandAck ack = executor.submit(command("c1", new SetPowerTarget(3000)));
+    executor.step(measured(3068));
+
+    assertThat(ack.clamped()).isTrue();
+    assertThat(ack.appliedPowerW()).isEqualTo(2200);
+    assertThat(ack.reason()).contains("safety loop").contains("chip temperature 88 C");
+    assertThat(knobs.calls).containsExactly("powertarget 2200");
+    assertThat(executor.mode()).isEqualTo(RigMode.SAFETY_LIMITED);
+  }
+
+  @Test
+  void aFallingCeilingLowersTheRunningTargetAndARisingOneRestoresIt() {
+    SetEnvelope envelope = new SetEnvelope();
+    CommandExecutor executor = withEnvelope(envelope, knobs);
+    executor.step(measured(3068));
+    assertThat(knobs.calls).isEmpty();
+
+    envelope.ceiling = 2750;
+    executor.step(measured(3068));
+    assertThat(knobs.calls).containsExactly("powertarget 2750");
+    assertThat(executor.mode()).isEqualTo(RigMode.SAFETY_LIMITED);
+
+    envelope.ceiling = 3250;
+    executor.step(measured(2750));
+    assertThat(knobs.calls).containsExactly("powertarget 2750", "powertarget 3068");
+    assertThat(executor.mode()).isEqualTo(RigMode.RUNNING);
+  }
+
+  @Test
+  void aSafetyCutSleepsTheRigWhateverTheCommandsSayAndLiftsBackToTheHeldTarget() {
+    SetEnvelope envelope = new SetEnvelope();
+    CommandExecutor executor = withEnvelope(envelope, knobs);
+    executor.submit(command("c1", new SetPowerTarget(2500)));
+    executor.step(measured(3068));
+    envelope.cut = true;
+    envelope.ceiling = 1500;
+    executor.step(measured(2500));
+    executor.submit(command("c2", new SetPowerTarget(3000)));
+    executor.step(measured(25));
+    assertThat(knobs.calls).containsExactly("powertarget 2500", "sleep");
+    assertThat(executor.mode()).isEqualTo(RigMode.SAFETY_LIMITED);
+
+    clock.advance(Duration.ofSeconds(60));
+    envelope.cut = false;
+    executor.step(measured(25));
+    executor.step(measured(1500));
+    // restarted at the lowest target, then the held command re-applied under the ceiling
+    assertThat(knobs.calls)
+        .containsExactly(
+            "powertarget 2500", "sleep", "powertarget 1500", "wake", "powertarget 1500");
+    assertThat(executor.powerTargetW()).isEqualTo(1500);
+    assertThat(executor.activeCommandId()).isEqualTo("c2");
+  }
+
+  @Test
+  void aSafetyCutOpensTheRelayWhenSleepDoesNotBringThePowerDown() {
+    SetEnvelope envelope = new SetEnvelope();
+    RelayKnobs relayKnobs = new RelayKnobs();
+    CommandExecutor executor = withEnvelope(envelope, relayKnobs);
+    envelope.cut = true;
+    executor.step(measured(3068));
+    assertThat(relayKnobs.calls).containsExactly("sleep");
+    clock.advance(Duration.ofSeconds(25));
+    executor.step(measured(3000));
+
+    assertThat(relayKnobs.calls).containsExactly("sleep", "supply off");
+    assertThat(executor.mode()).isEqualTo(RigMode.OFF);
+  }
+
+  private static final class RelayKnobs implements WorkloadKnobs {
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public void setPowerTarget(double watts) {
+      calls.add("powertarget " + Math.round(watts));
+    }
+
+    @Override
+    public void sleep() {
+      calls.add("sleep");
+    }
+
+    @Override
+    public void wake() {
+      calls.add("wake");
+    }
+
+    @Override
+    public boolean hasSupplySwitch() {
+      return true;
+    }
+
+    @Override
+    public void setSupply(boolean on) {
+      calls.add(on ? "supply on" : "supply off");
+    }
+  }
+
+  private static CurtailmentCommand due(String id, int deadlineS, CurtailmentCommand.Action a) {
+    return new CurtailmentCommand(
+        id, "event-1", T0, T0.plusSeconds(deadlineS), T0.plusSeconds(900), a);
+  }
+
+  @Test
+  void aSetpointTooFarForThePowerTargetInTimeSleepsNowAndWakesIntoTheTargetAfterMinOff() {
+    executor.submit(due("c1", 10, new SetPowerTarget(2000)));
+    executor.step(measured(3068));
+    assertThat(knobs.calls).containsExactly("powertarget 2000", "sleep");
+    assertThat(executor.mode()).isEqualTo(RigMode.SLEEPING);
+    executor.step(measured(25));
+    assertThat(results).extracting(CommandResult::outcome).containsExactly(CommandOutcome.ACHIEVED);
+
+    clock.advance(Duration.ofSeconds(60));
+    executor.step(measured(25));
+    assertThat(knobs.calls)
+        .containsExactly("powertarget 2000", "sleep", "powertarget 2000", "wake");
+    assertThat(executor.mode()).isEqualTo(RigMode.CURTAILED);
+  }
+
+  @Test
+  void aDeadlineOnlyTheRelayCanMeetCutsTheSupplyAndTheExpiryRestoresIt() {
+    RelayKnobs relay = new RelayKnobs();
+    CommandExecutor executor =
+        new CommandExecutor(
+            clock,
+            TestProfiles.s19jPro(),
+            relay,
+            CommandJournal.NONE,
+            SafetyEnvelope.NONE,
+            results::add,
+            Duration.ofSeconds(30));
+    executor.submit(due("c1", 2, new SetPowerTarget(2000)));
+    executor.step(measured(3068));
+    assertThat(relay.calls).containsExactly("supply off");
+    assertThat(executor.mode()).isEqualTo(RigMode.OFF);
+
+    clock.set(T0.plusSeconds(900));
+    executor.step(measured(0));
+    assertThat(relay.calls).containsExactly("supply off", "supply on", "powertarget 3068");
+    assertThat(executor.mode()).isEqualTo(RigMode.RUNNING);
+  }
+
+  @Test
+  void armingTheFrequencyResponseIsAcceptedWithoutExpiryAndLeavesTheHeldCommandInPlace() {
+    FrequencyResponder ffr =
+        new FrequencyResponder(
+            new io.flexrig.core.profile.FrequencyResponse(
+                60,
+                59.85,
+                59.70,
+                io.flexrig.core.profile.CurtailmentMethodKind.SLEEP,
+                Double.NaN,
+                900,
+                59.95));
+    executor.frequencyResponder(ffr);
+    executor.submit(command("c1", new SetPowerTarget(2500)));
+
+    CommandAck ack =
+        executor.submit(
+            new CurtailmentCommand(
+                "arm-1",
+                "",
+                T0,
+                null,
+                null,
+                new CurtailmentCommand.ArmFrequencyResponse(true, "ERCOT-FFR")));
+
+    assertThat(ack.accepted()).isTrue();
+    assertThat(ffr.armed()).isTrue();
+    assertThat(executor.activeCommandId()).isEqualTo("c1");
+    assertThat(journal).containsExactly("accepted c1");
+  }
+
+  @Test
+  void armingIsRejectedOnARigWithoutFrequencyResponse() {
+    CommandAck ack =
+        executor.submit(
+            new CurtailmentCommand(
+                "arm-1",
+                "",
+                T0,
+                null,
+                null,
+                new CurtailmentCommand.ArmFrequencyResponse(true, "x")));
+
+    assertThat(ack.accepted()).isFalse();
+    assertThat(ack.reason()).contains("frequency_response");
+  }
+
+  @Test
+  void aRestartedAgentKeepsTheFrequencyResponseArmedAsJournaled(@TempDir Path dir)
+      throws Exception {
+    var response =
+        new io.flexrig.core.profile.FrequencyResponse(
+            60,
+            59.85,
+            59.70,
+            io.flexrig.core.profile.CurtailmentMethodKind.SLEEP,
+            Double.NaN,
+            900,
+            59.95);
+    try (FileCommandJournal journal = FileCommandJournal.open(dir, clock)) {
+      CommandExecutor first = restartedWith(journal);
+      first.frequencyResponder(new FrequencyResponder(response));
+      first.submit(
+          new CurtailmentCommand(
+              "arm-1",
+              "",
+              T0,
+              null,
+              null,
+              new CurtailmentCommand.ArmFrequencyResponse(true, "ERCOT-FFR")));
+    }
+
+    try (FileCommandJournal journal = FileCommandJournal.open(dir, clock)) {
+      FrequencyResponder responder = new FrequencyResponder(response);
+      restartedWith(journal).frequencyResponder(responder);
+      assertThat(responder.armed()).isTrue();
+    }
+  }
+
   private static final class RecordingKnobs implements WorkloadKnobs {
     final List<String> calls = new ArrayList<>();
     int failuresLeft;

@@ -10,6 +10,7 @@ import java.util.Optional;
  *
  * @param id stable id, equal to the file name without {@code .yaml}, e.g. {@code antminer-s21}
  * @param source where the profile was loaded from, for error messages
+ * @param frequencyResponse the autonomous frequency response, or null when the model has none
  */
 public record HardwareProfile(
     String id,
@@ -23,12 +24,43 @@ public record HardwareProfile(
     List<SensorSpec> sensors,
     List<WorkloadSpec> workloads,
     List<CurtailmentSpec> curtailment,
-    String source) {
+    String source,
+    FrequencyResponse frequencyResponse) {
 
   public HardwareProfile {
     sensors = List.copyOf(sensors);
     workloads = List.copyOf(workloads);
     curtailment = List.copyOf(curtailment);
+  }
+
+  /** A profile without frequency response. */
+  public HardwareProfile(
+      String id,
+      String vendor,
+      String model,
+      RigKind kind,
+      Nameplate nameplate,
+      PowerCurve powerCurve,
+      Limits limits,
+      Thermal thermal,
+      List<SensorSpec> sensors,
+      List<WorkloadSpec> workloads,
+      List<CurtailmentSpec> curtailment,
+      String source) {
+    this(
+        id,
+        vendor,
+        model,
+        kind,
+        nameplate,
+        powerCurve,
+        limits,
+        thermal,
+        sensors,
+        workloads,
+        curtailment,
+        source,
+        null);
   }
 
   /** The curtailment method of the given kind, if this model has it. */

@@ -87,7 +87,8 @@ public final class ProfileLoader {
         draft.sensors(),
         draft.workloads(),
         draft.curtailment(),
-        sourceName);
+        sourceName,
+        draft.frequencyResponse());
   }
 
   private static ProfileError syntaxError(String sourceName, MarkedYamlEngineException e) {

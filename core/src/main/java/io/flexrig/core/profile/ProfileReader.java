@@ -25,7 +25,10 @@ final class ProfileReader {
           "thermal",
           "sensors",
           "workloads",
-          "curtailment");
+          "curtailment",
+          "frequency_response");
+  static final Set<String> FREQUENCY_KEYS =
+      keys("nominal_hz", "trip_hz", "ufr_trip_hz", "method", "shed_to_w", "hold_s", "recover_hz");
   static final Set<String> NAMEPLATE_KEYS =
       keys(
           "power_w", "hashrate_ths", "efficiency_j_per_th", "gpu_count", "gpu_tdp_w", "references");
@@ -70,7 +73,8 @@ final class ProfileReader {
       Thermal thermal,
       List<SensorSpec> sensors,
       List<WorkloadSpec> workloads,
-      List<CurtailmentSpec> curtailment) {}
+      List<CurtailmentSpec> curtailment,
+      FrequencyResponse frequencyResponse) {}
 
   Draft read(Node root) {
     YamlMapping top = YamlMapping.of(root, "", problems, ROOT_KEYS);
@@ -91,7 +95,24 @@ final class ProfileReader {
         thermal(top.mapping("thermal", THERMAL_KEYS)),
         sensors(top),
         workloads(top),
-        curtailment(top));
+        curtailment(top),
+        top.has("frequency_response")
+            ? frequencyResponse(top.mapping("frequency_response", FREQUENCY_KEYS))
+            : null);
+  }
+
+  private FrequencyResponse frequencyResponse(YamlMapping m) {
+    if (m == null) {
+      return null;
+    }
+    return new FrequencyResponse(
+        m.number("nominal_hz"),
+        m.number("trip_hz"),
+        m.number("ufr_trip_hz", Double.NaN),
+        m.enumValue("method", CurtailmentMethodKind.class),
+        m.number("shed_to_w", Double.NaN),
+        m.number("hold_s"),
+        m.number("recover_hz"));
   }
 
   private Nameplate nameplate(YamlMapping m, RigKind kind) {

@@ -61,6 +61,74 @@ final class ProfileRules {
     checkSensors(d.sensors(), asic);
     checkWorkloads(d.workloads(), asic, gpu);
     checkCurtailment(d, asic, gpu);
+    if (d.frequencyResponse() != null) {
+      checkFrequencyResponse(d.frequencyResponse(), d);
+    }
+  }
+
+  private void checkFrequencyResponse(FrequencyResponse f, ProfileReader.Draft d) {
+    String at = "frequency_response.";
+    if (ok(f.nominalHz()) && f.nominalHz() != 50 && f.nominalHz() != 60) {
+      p.add(at + "nominal_hz", "nominal frequency must be 50 or 60 Hz, got " + fmt(f.nominalHz()));
+    }
+    if (ok(f.tripHz(), f.nominalHz())
+        && (f.tripHz() >= f.nominalHz() || f.tripHz() < 0.9 * f.nominalHz())) {
+      p.add(
+          at + "trip_hz",
+          "trip point " + fmt(f.tripHz()) + " Hz must be below nominal and within 10 % of it");
+    }
+    if (ok(f.ufrTripHz(), f.tripHz()) && f.ufrTripHz() >= f.tripHz()) {
+      p.add(
+          at + "ufr_trip_hz",
+          "under-frequency relay trip "
+              + fmt(f.ufrTripHz())
+              + " Hz must be below trip_hz "
+              + fmt(f.tripHz())
+              + " Hz (the relay is the deeper line of defence)");
+    }
+    if (ok(f.recoverHz(), f.tripHz()) && f.recoverHz() <= f.tripHz()) {
+      p.add(
+          at + "recover_hz",
+          "recover_hz "
+              + fmt(f.recoverHz())
+              + " Hz must be above trip_hz "
+              + fmt(f.tripHz())
+              + " Hz, or the load would flap");
+    }
+    if (ok(f.recoverHz(), f.nominalHz()) && f.recoverHz() > f.nominalHz()) {
+      p.add(at + "recover_hz", "recover_hz must not be above nominal_hz");
+    }
+    nonNegative(at + "hold_s", f.holdS());
+    CurtailmentMethodKind m = f.method();
+    if (m == null) {
+      return;
+    }
+    if (m != CurtailmentMethodKind.POWER_TARGET
+        && m != CurtailmentMethodKind.SLEEP
+        && m != CurtailmentMethodKind.RELAY_CUT) {
+      p.add(at + "method", "sheds with POWER_TARGET, SLEEP or RELAY_CUT, not " + m);
+    } else if (d.curtailment() != null
+        && !d.curtailment().isEmpty()
+        && d.curtailment().stream().noneMatch(c -> c != null && c.method() == m)) {
+      p.add(at + "method", m + " is not among this rig's curtailment methods");
+    }
+    if (m == CurtailmentMethodKind.POWER_TARGET) {
+      if (!ok(f.shedToW())) {
+        p.add(at + "shed_to_w", "required when the method is POWER_TARGET");
+      } else if (d.limits() != null
+          && ok(d.limits().minPowerTargetW(), d.limits().maxPowerW())
+          && (f.shedToW() < d.limits().minPowerTargetW() || f.shedToW() > d.limits().maxPowerW())) {
+        p.add(
+            at + "shed_to_w",
+            "shed_to_w "
+                + fmt(f.shedToW())
+                + " W is outside the power target range "
+                + fmt(d.limits().minPowerTargetW())
+                + "-"
+                + fmt(d.limits().maxPowerW())
+                + " W");
+      }
+    }
   }
 
   private void checkId(String id, String expectedId) {

@@ -27,6 +27,9 @@ public final class CgminerReplies {
 
   public static final String PCB_TEMP_MAX = "miner.pcb_temp_max";
 
+  /** How many of the {@code fan_num} fans the firmware counts do not turn. */
+  public static final String FANS_STOPPED = "miner.fans_stopped";
+
   /** Input power as the miner's firmware reports it, W. */
   public static final String POWER = "miner.power";
 
@@ -175,6 +178,7 @@ public final class CgminerReplies {
     double chipMax = Double.NEGATIVE_INFINITY;
     double pcbMax = Double.NEGATIVE_INFINITY;
     for (Map<String, Object> section : sections(root, "STATS")) {
+      int turning = 0;
       for (Map.Entry<String, Object> e : section.entrySet()) {
         String key = e.getKey();
         Matcher m;
@@ -187,6 +191,7 @@ public final class CgminerReplies {
           double rpm = numberOr(e.getValue(), Double.NaN);
           if (rpm > 0) {
             out.add(Reading.good("miner.fan" + m.group(1), rpm, "rpm", readAt));
+            turning++;
           }
         } else if ((m = CHIP_TEMPS.matcher(key)).matches()) {
           double t = maxOfDashed(e.getValue());
@@ -215,6 +220,11 @@ public final class CgminerReplies {
             pcbMax = Math.max(pcbMax, t);
           }
         }
+      }
+      // Empty fan slots also read 0, so a stopped fan shows only as fewer turning than fan_num.
+      double fanNum = numberOr(section.get("fan_num"), Double.NaN);
+      if (fanNum > 0) {
+        out.add(Reading.good(FANS_STOPPED, Math.max(0, fanNum - turning), "", readAt));
       }
     }
     if (chipMax > Double.NEGATIVE_INFINITY) {

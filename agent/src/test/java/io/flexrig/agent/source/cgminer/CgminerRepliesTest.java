@@ -51,6 +51,17 @@ class CgminerRepliesTest {
     assertThat(r.get("miner.fan4").value()).isEqualTo(5820);
     assertThat(r.get("miner.fan1").unit()).isEqualTo("rpm");
     assertThat(r).doesNotContainKey("miner.fan_num");
+    assertThat(r.get("miner.fans_stopped").value()).isZero();
+  }
+
+  @Test
+  void aStoppedFanShowsAsFewerTurningFansThanFanNum() throws Exception {
+    String stats =
+        Fixtures.text("cgminer/stats-antminer-s19jpro.json").replace("\"fan2\":5840", "\"fan2\":0");
+    Map<String, Reading> r = byName(CgminerReplies.stats(stats, AT));
+
+    assertThat(r.get("miner.fans_stopped").value()).isEqualTo(1);
+    assertThat(r).doesNotContainKey("miner.fan2");
   }
 
   @Test
@@ -64,6 +75,7 @@ class CgminerRepliesTest {
     assertThat(r).doesNotContainKeys("miner.chain1.chip_temp_max", "miner.fan1", "miner.fan2");
     assertThat(r.get("miner.fan3").value()).isEqualTo(5760);
     assertThat(r.get("miner.fan6").value()).isEqualTo(5880);
+    assertThat(r.get("miner.fans_stopped").value()).as("empty slots are not stopped fans").isZero();
   }
 
   @Test
