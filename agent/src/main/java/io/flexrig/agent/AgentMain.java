@@ -67,7 +67,8 @@ public final class AgentMain {
     io.flexrig.agent.source.SourceContext.Builder context =
         io.flexrig.agent.source.SourceContext.builder()
             .clock(config.clock())
-            .opcUaEndpointUrl(config.opcUaEndpointUrl());
+            .opcUaEndpointUrl(config.opcUaEndpointUrl())
+            .service(io.flexrig.agent.source.opcua.OpcUaSecurity.class, config::opcUaSecurity);
     com.pi4j.context.Context pi4j = config.pi4j() == null ? null : config.pi4j().get();
     if (pi4j != null) {
       context.service(
@@ -98,7 +99,9 @@ public final class AgentMain {
         try {
           System.out.print(
               io.flexrig.agent.source.probe.Probe.browseTable(
-                  opcUa, new io.flexrig.agent.source.opcua.OpcUaBrowser(8, 5000).browse(opcUa)));
+                  opcUa,
+                  new io.flexrig.agent.source.opcua.OpcUaBrowser(8, 5000)
+                      .browse(opcUa, config.opcUaSecurity())));
         } catch (java.io.IOException e) {
           System.out.println("OPC UA browse failed: " + e.getMessage());
         }

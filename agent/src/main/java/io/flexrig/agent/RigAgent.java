@@ -77,7 +77,8 @@ public final class RigAgent implements AutoCloseable {
         SourceContext.builder()
             .clock(config.clock())
             .opcUaEndpointUrl(config.opcUaEndpointUrl())
-            .samplingInterval(config.telemetryInterval());
+            .samplingInterval(config.telemetryInterval())
+            .service(io.flexrig.agent.source.opcua.OpcUaSecurity.class, config::opcUaSecurity);
     if (config.pi4j() != null) {
       Supplier<Context> pi4j = memoize(config.pi4j());
       this.pi4j = pi4j;

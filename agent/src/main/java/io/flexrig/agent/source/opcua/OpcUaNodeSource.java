@@ -22,6 +22,11 @@ public final class OpcUaNodeSource implements StreamingSource {
     return name;
   }
 
+  /** The state of the shared session this node is read through. */
+  public OpcUaSession.Status status() {
+    return session.status();
+  }
+
   public OpcUaNodeAddress address() {
     return address;
   }

@@ -7,6 +7,8 @@ import io.flexrig.agent.source.Source;
 import io.flexrig.agent.source.SourceContext;
 import io.flexrig.agent.source.SourceDrivers;
 import io.flexrig.agent.source.StreamingSource;
+import io.flexrig.agent.source.opcua.OpcUaNodeSource;
+import io.flexrig.agent.source.opcua.OpcUaSession;
 import io.flexrig.core.profile.SensorSpec;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -57,6 +59,14 @@ public final class Probe {
             case PolledSource p -> p.sample();
             case StreamingSource st -> collect(st);
           };
+      if (source instanceof OpcUaNodeSource opc
+          && opc.status().state() == OpcUaSession.State.REFUSED) {
+        return failed(
+            sensor,
+            opc.status().detail(),
+            "OPC UA security: exchange certificates (server certificate into opcua_trust_dir, this"
+                + " agent's opcua_cert into the server's trusted clients) or check opcua_security");
+      }
       return ProbeResult.of(sensor.role(), sensor.address(), readings);
     } catch (InvalidAddressException e) {
       return failed(sensor, e.getMessage(), "correct the address in the profile or agent.yaml");
