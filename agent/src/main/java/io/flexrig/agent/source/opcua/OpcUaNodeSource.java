@@ -27,6 +27,17 @@ public final class OpcUaNodeSource implements StreamingSource {
     return session.status();
   }
 
+  /** Changes of the shared session's state (see {@link OpcUaSession#onStatusChange}). */
+  public void onStatusChange(
+      java.util.function.BiConsumer<OpcUaSession.Status, OpcUaSession.Status> l) {
+    session.onStatusChange(l);
+  }
+
+  /** The server this node is read from. */
+  public String endpointUrl() {
+    return session.endpointUrl();
+  }
+
   public OpcUaNodeAddress address() {
     return address;
   }

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
@@ -43,6 +44,7 @@ public final class OpcUaSession implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService worker;
   private final List<NodeWatch> watches = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<Status, Status>> statusListeners = new CopyOnWriteArrayList<>();
 
   // Written only on the worker thread; the client is read by write() from any thread.
   private volatile OpcUaClient client;
@@ -94,8 +96,30 @@ public final class OpcUaSession implements AutoCloseable {
     return status;
   }
 
+  /**
+   * Tells {@code listener} each change of state (from, to), on the session's thread; it must not
+   * block. A session already refused is reported at once.
+   */
+  public void onStatusChange(BiConsumer<Status, Status> listener) {
+    statusListeners.add(listener);
+    Status now = status;
+    if (now.state() == State.REFUSED) {
+      listener.accept(new Status(State.CONNECTING, ""), now);
+    }
+  }
+
   private void setStatus(Status s) {
+    Status old = status;
     status = s;
+    if (old.state() != s.state()) {
+      for (BiConsumer<Status, Status> l : statusListeners) {
+        try {
+          l.accept(old, s);
+        } catch (RuntimeException e) {
+          log.warn("OPC UA status listener failed", e);
+        }
+      }
+    }
   }
 
   /**

@@ -10,20 +10,15 @@ import io.flexrig.agent.source.Quality;
 import io.flexrig.agent.source.Reading;
 import io.flexrig.sim.SimulatedRig;
 import io.flexrig.sim.opcua.SiteOpcUaServer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
-import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -40,17 +35,14 @@ class OpcUaSecurityTest {
 
   @TempDir static Path pki;
 
-  private static Identity agent;
-  private static Identity server;
-  private static Identity stranger;
+  private static TestCertificates.Identity agent;
+  private static TestCertificates.Identity server;
+  private static TestCertificates.Identity stranger;
 
   private final SimulatedRig rig = new SimulatedRig("rig-1", TestProfiles.s19jPro(), 3);
   private final Map<String, Reading> latest = new ConcurrentHashMap<>();
   private SiteOpcUaServer site;
   private OpcUaSession session;
-
-  private record Identity(
-      KeyPair keyPair, X509Certificate certificate, Path certFile, Path keyFile) {}
 
   @BeforeAll
   static void makeCertificates() throws Exception {
@@ -93,6 +85,26 @@ class OpcUaSecurityTest {
         .contains(OpcUaSecurity.thumbprint(server.certificate()));
     await().atMost(5, TimeUnit.SECONDS).until(() -> latest.containsKey("outlet_power"));
     assertThat(latest.get("outlet_power").quality()).isEqualTo(Quality.BAD);
+  }
+
+  @Test
+  void aServerCertificateCopiedIntoTheTrustListIsUsedAtTheNextAttempt() throws Exception {
+    site = secureSite(List.of(agent.certificate()), false);
+    Path trust = trustDir("trusted-later");
+    session = watchOutlet(agentSecurity(trust));
+    List<OpcUaSession.State> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    session.onStatusChange((from, to) -> changes.add(to.state()));
+    await()
+        .atMost(15, TimeUnit.SECONDS)
+        .until(() -> session.status().state() == OpcUaSession.State.REFUSED);
+
+    Files.copy(server.certFile(), trust.resolve("site.crt"));
+
+    await()
+        .atMost(15, TimeUnit.SECONDS)
+        .until(() -> latest.get("outlet_power").quality() == Quality.GOOD);
+    assertThat(changes)
+        .containsSubsequence(OpcUaSession.State.REFUSED, OpcUaSession.State.CONNECTED);
   }
 
   @Test
@@ -172,34 +184,16 @@ class OpcUaSecurityTest {
     return OpcUaSecurity.basic256Sha256(agent.certFile(), agent.keyFile(), trustDir);
   }
 
-  private static Path trustDir(String name, Identity... trusted) throws Exception {
+  private static Path trustDir(String name, TestCertificates.Identity... trusted) throws Exception {
     Path dir = Files.createDirectories(pki.resolve(name));
-    for (Identity i : trusted) {
+    for (TestCertificates.Identity i : trusted) {
       Files.copy(i.certFile(), dir.resolve(i.certFile().getFileName()));
     }
     return dir;
   }
 
-  private static Identity identity(String name, String applicationUri) throws Exception {
-    KeyPair keyPair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
-    X509Certificate certificate =
-        new SelfSignedCertificateBuilder(keyPair)
-            .setCommonName("flexrig test " + name)
-            .setOrganization("flexrig")
-            .setApplicationUri(applicationUri)
-            .addDnsName("localhost")
-            .addIpAddress("127.0.0.1")
-            .build();
-    Path cert = pki.resolve(name + ".crt");
-    Path key = pki.resolve(name + ".key");
-    Files.writeString(cert, pem("CERTIFICATE", certificate.getEncoded()));
-    Files.writeString(key, pem("PRIVATE KEY", keyPair.getPrivate().getEncoded()));
-    return new Identity(keyPair, certificate, cert, key);
-  }
-
-  private static String pem(String type, byte[] der) {
-    String body =
-        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-    return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
+  private static TestCertificates.Identity identity(String name, String applicationUri)
+      throws Exception {
+    return TestCertificates.create(pki, name, applicationUri);
   }
 }
