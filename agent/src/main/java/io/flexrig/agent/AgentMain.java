@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one rig's agent until SIGTERM: {@code java -cp ... io.flexrig.agent.AgentMain
  * /etc/flexrig/agent.yaml}. Exit code 2 for a configuration error. {@code AgentMain probe [--json]
- * [agent.yaml]} runs the technician's probe instead: every sensor opened and sampled once, a table
- * of what works (exit code 1 when something failed).
+ * [--browse] [agent.yaml]} runs the technician's probe instead: every sensor opened and sampled
+ * once, a table of what works (exit code 1 when something failed), then the I2C scan of the board's
+ * buses (read-only identification) and, with {@code --browse}, the OPC UA server's variables.
  */
 public final class AgentMain {
   private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
