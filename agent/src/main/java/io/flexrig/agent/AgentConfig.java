@@ -1,6 +1,7 @@
 package io.flexrig.agent;
 
 import com.pi4j.context.Context;
+import io.flexrig.agent.source.opcua.OpcUaSecurity;
 import io.flexrig.agent.uplink.ClientTls;
 import io.flexrig.core.profile.HardwareProfile;
 import java.nio.file.Path;
@@ -20,6 +21,8 @@ import java.util.function.Supplier;
  * @param plaintext no TLS to the controller: development only (the controller accepts it on
  *     loopback only)
  * @param opcUaEndpointUrl the site's OPC UA server (meter, PDU), or null when the rig has none
+ * @param opcUaSecurity how the OPC UA channel is secured: None (labs) or Basic256Sha256 with the
+ *     agent's certificate and a trust list of server certificates
  * @param sensorAddressOverrides addresses replacing the profile's, by sensor role (e.g. this rig's
  *     outlet on the PDU, its miner's IP)
  * @param telemetryInterval how often a sample is taken and sent
@@ -47,6 +50,7 @@ public record AgentConfig(
     String controllerTarget,
     boolean plaintext,
     String opcUaEndpointUrl,
+    OpcUaSecurity opcUaSecurity,
     Map<String, String> sensorAddressOverrides,
     Duration telemetryInterval,
     String i2cProviderId,
@@ -65,6 +69,7 @@ public record AgentConfig(
     requireText(siteId, "site_id");
     Objects.requireNonNull(profile, "profile");
     requireText(controllerTarget, "controller");
+    Objects.requireNonNull(opcUaSecurity, "opcUaSecurity");
     sensorAddressOverrides = Map.copyOf(sensorAddressOverrides);
     Objects.requireNonNull(telemetryInterval, "telemetryInterval");
     if (telemetryInterval.isZero() || telemetryInterval.isNegative()) {
@@ -115,6 +120,7 @@ public record AgentConfig(
     private Path outboxFile;
     private long outboxBudgetBytes = DEFAULT_OUTBOX_BUDGET_BYTES;
     private String opcUaEndpointUrl;
+    private OpcUaSecurity opcUaSecurity = OpcUaSecurity.NONE;
     private Map<String, String> overrides = Map.of();
     private Duration telemetryInterval = Duration.ofSeconds(1);
     private String i2cProviderId = "linuxfs-i2c";
@@ -155,6 +161,12 @@ public record AgentConfig(
 
     public Builder opcUaEndpointUrl(String v) {
       opcUaEndpointUrl = v;
+      return this;
+    }
+
+    /** OPC UA security; None unless set. */
+    public Builder opcUaSecurity(OpcUaSecurity v) {
+      opcUaSecurity = v;
       return this;
     }
 
@@ -211,6 +223,7 @@ public record AgentConfig(
           controllerTarget,
           plaintext,
           opcUaEndpointUrl,
+          opcUaSecurity,
           overrides,
           telemetryInterval,
           i2cProviderId,

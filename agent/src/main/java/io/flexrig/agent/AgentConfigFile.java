@@ -1,6 +1,7 @@
 package io.flexrig.agent;
 
 import com.pi4j.Pi4J;
+import io.flexrig.agent.source.opcua.OpcUaSecurity;
 import io.flexrig.agent.uplink.ClientTls;
 import io.flexrig.core.profile.HardwareProfile;
 import io.flexrig.core.profile.ProfileException;
@@ -38,6 +39,10 @@ public final class AgentConfigFile {
           "outbox_file",
           "outbox_budget_mb",
           "opcua_endpoint",
+          "opcua_security",
+          "opcua_cert",
+          "opcua_key",
+          "opcua_trust_dir",
           "telemetry_interval_ms",
           "i2c_provider",
           "sensors",
@@ -100,6 +105,7 @@ public final class AgentConfigFile {
         throw f.error("plaintext", "must not be true with tls_cert/tls_key/tls_ca");
       }
     }
+    OpcUaSecurity opcUaSecurity = opcUaSecurity(file, f);
     try {
       return AgentConfig.builder(
               f.text("rig_id", null), f.text("site_id", null), profile, f.text("controller", null))
@@ -111,6 +117,7 @@ public final class AgentConfigFile {
                   : null,
               f.number("outbox_budget_mb", AgentConfig.DEFAULT_OUTBOX_BUDGET_BYTES >> 20) << 20)
           .opcUaEndpointUrl(f.text("opcua_endpoint", ""))
+          .opcUaSecurity(opcUaSecurity)
           .telemetryInterval(Duration.ofMillis(f.number("telemetry_interval_ms", 1000)))
           .i2cProviderId(provider)
           .pi4j(hasI2c ? Pi4J::newAutoContext : null)
@@ -122,6 +129,36 @@ public final class AgentConfigFile {
           .build();
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code opcua_security: none} (the default) or {@code basic256sha256} with {@code opcua_cert},
+   * {@code opcua_key} (PEM) and {@code opcua_trust_dir}; paths relative to the config file.
+   */
+  private static OpcUaSecurity opcUaSecurity(Path file, Fields f) throws InvalidConfigException {
+    OpcUaSecurity.Mode mode;
+    try {
+      mode = OpcUaSecurity.Mode.parse(f.text("opcua_security", "none"));
+    } catch (IllegalArgumentException e) {
+      throw f.error("opcua_security", e.getMessage());
+    }
+    if (mode == OpcUaSecurity.Mode.NONE) {
+      for (String field : List.of("opcua_cert", "opcua_key", "opcua_trust_dir")) {
+        if (f.map().containsKey(field)) {
+          throw f.error(field, "only used with opcua_security: basic256sha256");
+        }
+      }
+      return OpcUaSecurity.NONE;
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    Path cert = dir.resolve(f.text("opcua_cert", null));
+    Path key = dir.resolve(f.text("opcua_key", null));
+    Path trust = dir.resolve(f.text("opcua_trust_dir", null));
+    try {
+      return OpcUaSecurity.basic256Sha256(cert, key, trust);
+    } catch (IOException e) {
+      throw new InvalidConfigException(file + ": opcua_security: " + e.getMessage(), e);
     }
   }
 

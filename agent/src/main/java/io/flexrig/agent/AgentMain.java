@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one rig's agent until SIGTERM: {@code java -cp ... io.flexrig.agent.AgentMain
  * /etc/flexrig/agent.yaml}. Exit code 2 for a configuration error. {@code AgentMain probe [--json]
- * [agent.yaml]} runs the technician's probe instead: every sensor opened and sampled once, a table
- * of what works (exit code 1 when something failed).
+ * [--browse] [agent.yaml]} runs the technician's probe instead: every sensor opened and sampled
+ * once, a table of what works (exit code 1 when something failed), then the I2C scan of the board's
+ * buses (read-only identification) and, with {@code --browse}, the OPC UA server's variables.
  */
 public final class AgentMain {
   private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
@@ -67,8 +68,15 @@ public final class AgentMain {
     io.flexrig.agent.source.SourceContext.Builder context =
         io.flexrig.agent.source.SourceContext.builder()
             .clock(config.clock())
-            .opcUaEndpointUrl(config.opcUaEndpointUrl());
-    com.pi4j.context.Context pi4j = config.pi4j() == null ? null : config.pi4j().get();
+            .opcUaEndpointUrl(config.opcUaEndpointUrl())
+            .service(io.flexrig.agent.source.opcua.OpcUaSecurity.class, config::opcUaSecurity);
+    io.flexrig.agent.source.i2c.I2cScan.BusList buses =
+        io.flexrig.agent.source.i2c.I2cScan.BusList.linux();
+    // Without I2C sensors a context is still made when the board has buses: for the scan only.
+    com.pi4j.context.Context pi4j =
+        config.pi4j() != null
+            ? config.pi4j().get()
+            : hasI2cBuses(buses) ? com.pi4j.Pi4J.newAutoContext() : null;
     if (pi4j != null) {
       context.service(
           io.flexrig.agent.source.i2c.Pi4jI2c.class,
@@ -81,24 +89,37 @@ public final class AgentMain {
           () -> io.flexrig.agent.source.gpio.Pi4jGpio.linuxfs(pi4j));
     }
     try (io.flexrig.agent.source.SourceContext sources = context.build()) {
-      var results =
+      var probe =
           new io.flexrig.agent.source.probe.Probe(
-                  io.flexrig.agent.source.SourceDrivers.load(),
-                  sources,
-                  java.time.Duration.ofSeconds(3))
-              .run(
-                  io.flexrig.agent.source.probe.Probe.withOverrides(
-                      config.profile().sensors(), config.sensorAddressOverrides()));
+              io.flexrig.agent.source.SourceDrivers.load(),
+              sources,
+              java.time.Duration.ofSeconds(3));
+      var results =
+          probe.run(
+              io.flexrig.agent.source.probe.Probe.withOverrides(
+                  config.profile().sensors(), config.sensorAddressOverrides()));
+      io.flexrig.agent.source.i2c.I2cScan.Result scan;
+      try {
+        scan = probe.scanI2c(buses);
+      } catch (java.io.IOException e) {
+        System.err.println("I2C scan failed: " + e.getMessage());
+        scan =
+            new io.flexrig.agent.source.i2c.I2cScan.Result(
+                java.util.List.of(), java.util.List.of());
+      }
       System.out.print(
           json
-              ? io.flexrig.agent.source.probe.Probe.json(results) + "\n"
-              : io.flexrig.agent.source.probe.Probe.table(results));
+              ? io.flexrig.agent.source.probe.Probe.json(results, scan) + "\n"
+              : io.flexrig.agent.source.probe.Probe.table(results)
+                  + io.flexrig.agent.source.probe.Probe.scanTable(scan));
       String opcUa = config.opcUaEndpointUrl();
       if (java.util.Arrays.asList(args).contains("--browse") && opcUa != null && !opcUa.isBlank()) {
         try {
           System.out.print(
               io.flexrig.agent.source.probe.Probe.browseTable(
-                  opcUa, new io.flexrig.agent.source.opcua.OpcUaBrowser(8, 5000).browse(opcUa)));
+                  opcUa,
+                  new io.flexrig.agent.source.opcua.OpcUaBrowser(8, 5000)
+                      .browse(opcUa, config.opcUaSecurity())));
         } catch (java.io.IOException e) {
           System.out.println("OPC UA browse failed: " + e.getMessage());
         }
@@ -112,6 +133,14 @@ public final class AgentMain {
       if (pi4j != null) {
         pi4j.shutdown();
       }
+    }
+  }
+
+  private static boolean hasI2cBuses(io.flexrig.agent.source.i2c.I2cScan.BusList buses) {
+    try {
+      return !buses.buses().isEmpty();
+    } catch (java.io.IOException e) {
+      return false;
     }
   }
 }

@@ -88,6 +88,7 @@ public final class RigAgent implements AutoCloseable {
   private final FrequencyResponder frequency;
   private final FleetUplink uplink;
   private final List<String> degraded = new ArrayList<>();
+  private final java.util.Set<String> opcUaEndpoints = new java.util.HashSet<>();
   private final Supplier<Context> pi4j;
   private volatile boolean started;
 
@@ -98,7 +99,8 @@ public final class RigAgent implements AutoCloseable {
         SourceContext.builder()
             .clock(config.clock())
             .opcUaEndpointUrl(config.opcUaEndpointUrl())
-            .samplingInterval(config.telemetryInterval());
+            .samplingInterval(config.telemetryInterval())
+            .service(io.flexrig.agent.source.opcua.OpcUaSecurity.class, config::opcUaSecurity);
     if (config.pi4j() != null) {
       Supplier<Context> pi4j = memoize(config.pi4j());
       this.pi4j = pi4j;
@@ -170,6 +172,10 @@ public final class RigAgent implements AutoCloseable {
           case PolledSource p -> sampler.addPolled(p, interval(sensor), timeout(sensor));
           case StreamingSource st -> sampler.addStreaming(st);
         }
+        if (s instanceof io.flexrig.agent.source.opcua.OpcUaNodeSource opc
+            && opcUaEndpoints.add(opc.endpointUrl())) {
+          opc.onStatusChange(this::opcUaStatusChanged);
+        }
       } catch (InvalidAddressException e) {
         throw e; // a configuration error: fail fast
       } catch (IOException | RuntimeException e) {
@@ -211,6 +217,19 @@ public final class RigAgent implements AutoCloseable {
         config.rigId(),
         config.profile().id(),
         config.controllerTarget());
+  }
+
+  /** OPC UA security refusals are alarms: readings alone would not say why the meter is gone. */
+  private void opcUaStatusChanged(
+      io.flexrig.agent.source.opcua.OpcUaSession.Status from,
+      io.flexrig.agent.source.opcua.OpcUaSession.Status to) {
+    var refused = io.flexrig.agent.source.opcua.OpcUaSession.State.REFUSED;
+    if (to.state() == refused) {
+      alarm(AlarmSeverity.ALARM_SEVERITY_WARNING, "SOURCE_DOWN", "opcua: " + to.detail());
+    } else if (from.state() == refused
+        && to.state() == io.flexrig.agent.source.opcua.OpcUaSession.State.CONNECTED) {
+      alarm(AlarmSeverity.ALARM_SEVERITY_INFO, "SOURCE_UP", "opcua answers again");
+    }
   }
 
   /** The latest snapshot of the rig (assembled now if none was published yet). */

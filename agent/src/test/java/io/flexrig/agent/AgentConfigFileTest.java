@@ -58,4 +58,52 @@ class AgentConfigFileTest {
     assertThatThrownBy(() -> AgentConfigFile.load(badNumber))
         .hasMessageContaining("telemetry_interval_ms");
   }
+
+  @Test
+  void opcUaBasic256Sha256LoadsPemFilesRelativeToTheConfigFile() throws Exception {
+    java.security.KeyPair keys =
+        org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator.generateRsaKeyPair(
+            2048);
+    java.security.cert.X509Certificate cert =
+        new org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder(keys)
+            .setCommonName("rig")
+            .setApplicationUri("urn:flexrig:agent:r")
+            .build();
+    java.util.Base64.Encoder b64 = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'});
+    Files.createDirectories(dir.resolve("pki/trusted"));
+    Files.writeString(
+        dir.resolve("pki/agent.crt"),
+        "-----BEGIN CERTIFICATE-----\n"
+            + b64.encodeToString(cert.getEncoded())
+            + "\n-----END CERTIFICATE-----\n");
+    Files.writeString(
+        dir.resolve("pki/agent.key"),
+        "-----BEGIN PRIVATE KEY-----\n"
+            + b64.encodeToString(keys.getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n");
+    String base = "rig_id: r\nsite_id: a\nprofile: " + PROFILE + "\ncontroller: 127.0.0.1:1\n";
+
+    AgentConfig config =
+        AgentConfigFile.load(
+            write(
+                base
+                    + "opcua_security: basic256sha256\nopcua_cert: pki/agent.crt\n"
+                    + "opcua_key: pki/agent.key\nopcua_trust_dir: pki/trusted\n"));
+
+    assertThat(config.opcUaSecurity().secure()).isTrue();
+    assertThat(config.opcUaSecurity().certificate()).isEqualTo(cert);
+    assertThat(config.opcUaSecurity().trustDirectory()).isEqualTo(dir.resolve("pki/trusted"));
+    assertThat(AgentConfigFile.load(write(base)).opcUaSecurity().secure()).isFalse();
+    Path unknown = write(base + "opcua_security: basic128\n");
+    assertThatThrownBy(() -> AgentConfigFile.load(unknown)).hasMessageContaining("opcua_security");
+    Path noKey =
+        write(
+            base
+                + "opcua_security: basic256sha256\nopcua_cert: pki/agent.crt\n"
+                + "opcua_trust_dir: pki/trusted\n");
+    assertThatThrownBy(() -> AgentConfigFile.load(noKey)).hasMessageContaining("opcua_key");
+    Path stray = write(base + "opcua_cert: pki/agent.crt\n");
+    assertThatThrownBy(() -> AgentConfigFile.load(stray))
+        .hasMessageContaining("opcua_cert: only used with opcua_security: basic256sha256");
+  }
 }

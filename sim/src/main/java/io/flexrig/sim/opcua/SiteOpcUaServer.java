@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -34,14 +35,17 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.structured.BuildInfo;
+import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
 import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
 
 /**
- * The site's meter and PDU as an OPC UA server (Eclipse Milo): SecurityPolicy None, anonymous,
- * bound to 127.0.0.1. Node ids (namespace {@value #NAMESPACE_URI}, string identifiers):
+ * The site's meter and PDU as an OPC UA server (Eclipse Milo), anonymous, bound to 127.0.0.1:
+ * SecurityPolicy None by default; with a {@link Security} it offers Basic256Sha256 (SignAndEncrypt)
+ * with its own certificate and accepts only the client certificates in its trust list, and None
+ * beside it only if asked. Node ids (namespace {@value #NAMESPACE_URI}, string identifiers):
  *
  * <ul>
  *   <li>{@code Site.Meter.ActivePowerW} (Double): all rigs' wall power plus the site base load
@@ -63,8 +67,30 @@ public final class SiteOpcUaServer implements AutoCloseable {
   private static final String APPLICATION_URI = "urn:flexrig:sim:site";
   private static final double FREQUENCY_NOISE_HZ = 0.003;
 
+  /**
+   * The server's side of Basic256Sha256.
+   *
+   * @param keyPair the server's key pair
+   * @param certificate its application instance certificate (its SAN URI becomes the server's
+   *     application URI)
+   * @param trustedClients the client certificates it accepts; any other client is refused
+   * @param offerNone also offer SecurityPolicy None (a lab server serving old and new clients)
+   */
+  public record Security(
+      KeyPair keyPair,
+      X509Certificate certificate,
+      List<X509Certificate> trustedClients,
+      boolean offerNone) {
+    public Security {
+      java.util.Objects.requireNonNull(keyPair, "keyPair");
+      java.util.Objects.requireNonNull(certificate, "certificate");
+      trustedClients = List.copyOf(trustedClients);
+    }
+  }
+
   private final List<SimulatedRig> rigs;
   private final int requestedPort;
+  private final Security security;
   private final double baseLoadW;
   private final Random noise = new Random(60);
   private volatile double gridFrequencyHz = NOMINAL_FREQUENCY_HZ;
@@ -77,8 +103,18 @@ public final class SiteOpcUaServer implements AutoCloseable {
    * @param port TCP port on 127.0.0.1; 0 picks a free one
    */
   public SiteOpcUaServer(List<SimulatedRig> rigs, int port) {
+    this(rigs, port, null);
+  }
+
+  /**
+   * @param rigs the rigs on outlets 01, 02, ... in this order
+   * @param port TCP port on 127.0.0.1; 0 picks a free one
+   * @param security Basic256Sha256 settings, or null for SecurityPolicy None only
+   */
+  public SiteOpcUaServer(List<SimulatedRig> rigs, int port, Security security) {
     this.rigs = List.copyOf(rigs);
     this.requestedPort = port;
+    this.security = security;
     this.baseLoadW =
         BASE_LOAD_FRACTION
             * this.rigs.stream().mapToDouble(r -> r.profile().nameplate().powerW()).sum();
@@ -108,8 +144,18 @@ public final class SiteOpcUaServer implements AutoCloseable {
   }
 
   private void startOn(int candidate) {
-    ServerIdentity identity = ServerIdentity.get();
+    ServerIdentity identity =
+        security == null
+            ? ServerIdentity.get()
+            : new ServerIdentity(security.keyPair(), security.certificate());
+    String applicationUri =
+        security == null
+            ? APPLICATION_URI
+            : CertificateUtil.getSanUri(security.certificate()).orElse(APPLICATION_URI);
     var trustList = new MemoryTrustListManager();
+    if (security != null) {
+      trustList.setTrustedCertificates(security.trustedClients());
+    }
     var quarantine = new MemoryCertificateQuarantine();
     var certificateFactory =
         new RsaSha256CertificateFactory() {
@@ -135,22 +181,22 @@ public final class SiteOpcUaServer implements AutoCloseable {
       throw new IllegalStateException("cannot set up the OPC UA server certificate", e);
     }
 
-    EndpointConfig endpoint =
-        EndpointConfig.newBuilder()
-            .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
-            .setBindAddress("127.0.0.1")
-            .setBindPort(candidate)
-            .setHostname("127.0.0.1")
-            .setPath(PATH)
-            .setCertificate(identity.certificate())
-            .setSecurityPolicy(SecurityPolicy.None)
-            .setSecurityMode(MessageSecurityMode.None)
-            .addTokenPolicies(USER_TOKEN_POLICY_ANONYMOUS)
-            .build();
+    Set<EndpointConfig> endpoints = new LinkedHashSet<>();
+    if (security == null || security.offerNone()) {
+      endpoints.add(endpoint(candidate, identity, SecurityPolicy.None, MessageSecurityMode.None));
+    }
+    if (security != null) {
+      endpoints.add(
+          endpoint(
+              candidate,
+              identity,
+              SecurityPolicy.Basic256Sha256,
+              MessageSecurityMode.SignAndEncrypt));
+    }
 
     OpcUaServerConfig config =
         OpcUaServerConfig.builder()
-            .setApplicationUri(APPLICATION_URI)
+            .setApplicationUri(applicationUri)
             .setApplicationName(LocalizedText.english("Flexrig simulated site"))
             .setProductUri("urn:flexrig:sim")
             .setBuildInfo(
@@ -161,7 +207,7 @@ public final class SiteOpcUaServer implements AutoCloseable {
                     OpcUaServer.SDK_VERSION,
                     "",
                     DateTime.now()))
-            .setEndpoints(Set.of(endpoint))
+            .setEndpoints(endpoints)
             .setCertificateManager(new DefaultCertificateManager(quarantine, group))
             .setIdentityValidator(AnonymousIdentityValidator.INSTANCE)
             .build();
@@ -184,6 +230,21 @@ public final class SiteOpcUaServer implements AutoCloseable {
       throw new IllegalStateException("OPC UA server did not start on port " + candidate, e);
     }
     port = candidate;
+  }
+
+  private static EndpointConfig endpoint(
+      int port, ServerIdentity identity, SecurityPolicy policy, MessageSecurityMode mode) {
+    return EndpointConfig.newBuilder()
+        .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
+        .setBindAddress("127.0.0.1")
+        .setBindPort(port)
+        .setHostname("127.0.0.1")
+        .setPath(PATH)
+        .setCertificate(identity.certificate())
+        .setSecurityPolicy(policy)
+        .setSecurityMode(mode)
+        .addTokenPolicies(USER_TOKEN_POLICY_ANONYMOUS)
+        .build();
   }
 
   private static int freePort() {

@@ -1,7 +1,5 @@
 package io.flexrig.agent.source.opcua;
 
-import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
-
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,14 +11,11 @@ import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.stack.core.NamespaceTable;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.UaException;
-import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
-import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.NodeClass;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReferenceDescription;
-import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 
 /**
  * Browses an OPC UA server for the variables a technician may map to sensor roles: walks the
@@ -50,25 +45,17 @@ public final class OpcUaBrowser {
 
   /** Connects with SecurityPolicy None, browses, reads the values, disconnects. */
   public List<Variable> browse(String endpointUrl) throws IOException {
+    return browse(endpointUrl, OpcUaSecurity.NONE);
+  }
+
+  /**
+   * Connects with the agent's security (a secure setting refuses an untrusted server as the agent
+   * does), browses, reads the values, disconnects.
+   */
+  public List<Variable> browse(String endpointUrl, OpcUaSecurity security) throws IOException {
     OpcUaClient client;
     try {
-      String host = EndpointUtil.getHost(endpointUrl);
-      int port = EndpointUtil.getPort(endpointUrl);
-      client =
-          OpcUaClient.create(
-              endpointUrl,
-              endpoints ->
-                  endpoints.stream()
-                      .filter(e -> SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri()))
-                      .findFirst()
-                      .map(e -> EndpointUtil.updateUrl(e, host, port)),
-              transport -> {},
-              config ->
-                  config
-                      .setApplicationName(LocalizedText.english("Flexrig probe"))
-                      .setApplicationUri("urn:flexrig:probe")
-                      .setRequestTimeout(uint(5000)));
-      client.connect();
+      client = OpcUaEndpoint.connect(endpointUrl, security, "Flexrig probe");
     } catch (UaException | RuntimeException e) {
       throw new IOException("cannot connect to " + endpointUrl + ": " + e.getMessage(), e);
     }

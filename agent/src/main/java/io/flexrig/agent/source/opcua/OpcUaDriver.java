@@ -8,8 +8,9 @@ import java.util.Locale;
 
 /**
  * Driver for {@code opcua:} addresses on the rig's OPC UA endpoint (from the agent config). All
- * nodes of one endpoint share one {@link OpcUaSession}. Option {@code unit} names the unit;
- * otherwise it is guessed from the role (power: W, frequency: Hz).
+ * nodes of one endpoint share one {@link OpcUaSession}, secured by the context's {@link
+ * OpcUaSecurity} service (None when there is none). Option {@code unit} names the unit; otherwise
+ * it is guessed from the role (power: W, frequency: Hz).
  */
 public final class OpcUaDriver implements SourceDriver {
 
@@ -36,7 +37,12 @@ public final class OpcUaDriver implements SourceDriver {
     return context.shared(
         "opcua." + url,
         OpcUaSession.class,
-        () -> new OpcUaSession(url, context.samplingInterval(), context.clock()));
+        () ->
+            new OpcUaSession(
+                url,
+                context.service(OpcUaSecurity.class).orElse(OpcUaSecurity.NONE),
+                context.samplingInterval(),
+                context.clock()));
   }
 
   static String unitOf(SensorSpec sensor) {

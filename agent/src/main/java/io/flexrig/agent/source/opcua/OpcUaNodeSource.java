@@ -22,6 +22,22 @@ public final class OpcUaNodeSource implements StreamingSource {
     return name;
   }
 
+  /** The state of the shared session this node is read through. */
+  public OpcUaSession.Status status() {
+    return session.status();
+  }
+
+  /** Changes of the shared session's state (see {@link OpcUaSession#onStatusChange}). */
+  public void onStatusChange(
+      java.util.function.BiConsumer<OpcUaSession.Status, OpcUaSession.Status> l) {
+    session.onStatusChange(l);
+  }
+
+  /** The server this node is read from. */
+  public String endpointUrl() {
+    return session.endpointUrl();
+  }
+
   public OpcUaNodeAddress address() {
     return address;
   }

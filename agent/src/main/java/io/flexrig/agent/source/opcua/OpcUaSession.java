@@ -13,18 +13,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.UaException;
-import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
-import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
-import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +38,13 @@ public final class OpcUaSession implements AutoCloseable {
   private static final Duration RETRY = Duration.ofSeconds(2);
 
   private final String endpointUrl;
+  private final OpcUaSecurity security;
+  private volatile Status status = new Status(State.CONNECTING, "");
   private final double publishingIntervalMs;
   private final Clock clock;
   private final ScheduledExecutorService worker;
   private final List<NodeWatch> watches = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<Status, Status>> statusListeners = new CopyOnWriteArrayList<>();
 
   // Written only on the worker thread; the client is read by write() from any thread.
   private volatile OpcUaClient client;
@@ -51,7 +52,14 @@ public final class OpcUaSession implements AutoCloseable {
   private volatile boolean closed;
 
   public OpcUaSession(String endpointUrl, Duration publishingInterval, Clock clock) {
+    this(endpointUrl, OpcUaSecurity.NONE, publishingInterval, clock);
+  }
+
+  /** A session secured as {@code security} says; it never falls back to weaker security. */
+  public OpcUaSession(
+      String endpointUrl, OpcUaSecurity security, Duration publishingInterval, Clock clock) {
     this.endpointUrl = endpointUrl;
+    this.security = security;
     this.publishingIntervalMs = publishingInterval.toMillis();
     this.clock = clock;
     this.worker =
@@ -68,6 +76,67 @@ public final class OpcUaSession implements AutoCloseable {
     return endpointUrl;
   }
 
+  /** Where the session stands: connecting, connected, or refused for security. */
+  public enum State {
+    CONNECTING,
+    CONNECTED,
+    REFUSED
+  }
+
+  /**
+   * The session's state and, unless connected, why.
+   *
+   * @param state connecting (retrying), connected, or refused (security: see the detail)
+   * @param detail the last error; empty when connected
+   */
+  public record Status(State state, String detail) {}
+
+  /** The session's state now. */
+  public Status status() {
+    return status;
+  }
+
+  /**
+   * Tells {@code listener} each change of state (from, to), on the session's thread; it must not
+   * block. A session already refused is reported at once.
+   */
+  public void onStatusChange(BiConsumer<Status, Status> listener) {
+    statusListeners.add(listener);
+    Status now = status;
+    if (now.state() == State.REFUSED) {
+      listener.accept(new Status(State.CONNECTING, ""), now);
+    }
+  }
+
+  private void setStatus(Status s) {
+    Status old = status;
+    status = s;
+    if (old.state() != s.state()) {
+      for (BiConsumer<Status, Status> l : statusListeners) {
+        try {
+          l.accept(old, s);
+        } catch (RuntimeException e) {
+          log.warn("OPC UA status listener failed", e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Security refused the connection: every watched node is BAD at once rather than going stale
+   * slowly, so the rig's snapshot says the meter is down and why is in the log and the status.
+   */
+  private void refuse(String reason) {
+    boolean first = status.state() != State.REFUSED;
+    setStatus(new Status(State.REFUSED, reason));
+    if (first) {
+      Instant now = clock.instant();
+      for (NodeWatch w : watches) {
+        w.fail(now);
+      }
+    }
+  }
+
   /** Watches a node; readings go to the sink from Milo's delivery thread. */
   void watch(OpcUaNodeAddress address, String name, String unit, ReadingSink sink) {
     NodeWatch w = new NodeWatch(address, name, unit, sink);
@@ -76,6 +145,8 @@ public final class OpcUaSession implements AutoCloseable {
         () -> {
           if (subscription != null) {
             addItems(List.of(w));
+          } else if (status.state() == State.REFUSED) {
+            w.fail(clock.instant());
           }
         });
   }
@@ -109,8 +180,17 @@ public final class OpcUaSession implements AutoCloseable {
     }
     try {
       connect();
+      setStatus(new Status(State.CONNECTED, ""));
+    } catch (OpcUaRefusedException e) {
+      log.error("OPC UA {} refused: {}; retrying in {}", endpointUrl, e.getMessage(), RETRY);
+      disconnectQuietly();
+      refuse(e.getMessage());
+      if (!closed) {
+        worker.schedule(this::connectOrRetry, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+      }
     } catch (Exception e) {
       log.warn("OPC UA {} not reachable ({}); retrying in {}", endpointUrl, e.getMessage(), RETRY);
+      setStatus(new Status(State.CONNECTING, String.valueOf(e.getMessage())));
       disconnectQuietly();
       if (!closed) {
         worker.schedule(this::connectOrRetry, RETRY.toMillis(), TimeUnit.MILLISECONDS);
@@ -118,26 +198,9 @@ public final class OpcUaSession implements AutoCloseable {
     }
   }
 
-  private void connect() throws UaException {
-    String host = EndpointUtil.getHost(endpointUrl);
-    int port = EndpointUtil.getPort(endpointUrl);
-    OpcUaClient c =
-        OpcUaClient.create(
-            endpointUrl,
-            endpoints ->
-                endpoints.stream()
-                    .filter(e -> SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri()))
-                    .findFirst()
-                    // servers often advertise a host name that does not resolve from the rig
-                    .map(e -> EndpointUtil.updateUrl(e, host, port)),
-            transport -> {},
-            config ->
-                config
-                    .setApplicationName(LocalizedText.english("Flexrig agent"))
-                    .setApplicationUri("urn:flexrig:agent")
-                    .setRequestTimeout(uint(5000)));
+  private void connect() throws UaException, OpcUaRefusedException {
+    OpcUaClient c = OpcUaEndpoint.connect(endpointUrl, security, "Flexrig agent");
     client = c;
-    c.connect();
     OpcUaSubscription s = new OpcUaSubscription(c, publishingIntervalMs);
     s.setLifetimeAndKeepAliveCalculated(false);
     s.setMaxKeepAliveCount(uint(2));
@@ -269,6 +332,12 @@ public final class OpcUaSession implements AutoCloseable {
 
     void update(DataValue value, Instant now) {
       Reading r = OpcUaValues.toReading(name, unit, value, now);
+      last = r;
+      sink.accept(r);
+    }
+
+    void fail(Instant now) {
+      Reading r = Reading.bad(name, unit, now);
       last = r;
       sink.accept(r);
     }

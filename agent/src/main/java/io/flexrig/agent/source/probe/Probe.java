@@ -7,6 +7,11 @@ import io.flexrig.agent.source.Source;
 import io.flexrig.agent.source.SourceContext;
 import io.flexrig.agent.source.SourceDrivers;
 import io.flexrig.agent.source.StreamingSource;
+import io.flexrig.agent.source.i2c.I2cChip;
+import io.flexrig.agent.source.i2c.I2cScan;
+import io.flexrig.agent.source.i2c.Pi4jI2c;
+import io.flexrig.agent.source.opcua.OpcUaNodeSource;
+import io.flexrig.agent.source.opcua.OpcUaSession;
 import io.flexrig.core.profile.SensorSpec;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -17,8 +22,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The technician's probe: opens every sensor of a rig once, samples it once, and says what works
@@ -34,6 +42,24 @@ public final class Probe {
     this.drivers = drivers;
     this.context = context;
     this.streamingWait = streamingWait;
+  }
+
+  /**
+   * Lists the I2C buses and identifies the devices that answer at the supported chips' addresses,
+   * by read-only id registers (see {@link I2cScan}); with no Pi4J context only the buses are
+   * listed.
+   */
+  public I2cScan.Result scanI2c(I2cScan.BusList buses) throws IOException {
+    Optional<Pi4jI2c> pi4j = context.service(Pi4jI2c.class);
+    if (pi4j.isEmpty()) {
+      return new I2cScan.Result(buses.buses(), List.of());
+    }
+    return new I2cScan(
+            pi4j.get(),
+            buses,
+            bus -> context.shared("i2c.bus." + bus, Lock.class, () -> new ReentrantLock(true)),
+            I2cChip.DEFAULT_BUS_TIMEOUT)
+        .scan();
   }
 
   /** Probes each sensor in turn; one failure never stops the others. */
@@ -57,6 +83,14 @@ public final class Probe {
             case PolledSource p -> p.sample();
             case StreamingSource st -> collect(st);
           };
+      if (source instanceof OpcUaNodeSource opc
+          && opc.status().state() == OpcUaSession.State.REFUSED) {
+        return failed(
+            sensor,
+            opc.status().detail(),
+            "OPC UA security: exchange certificates (server certificate into opcua_trust_dir, this"
+                + " agent's opcua_cert into the server's trusted clients) or check opcua_security");
+      }
       return ProbeResult.of(sensor.role(), sensor.address(), readings);
     } catch (InvalidAddressException e) {
       return failed(sensor, e.getMessage(), "correct the address in the profile or agent.yaml");
@@ -212,6 +246,52 @@ public final class Probe {
       sb.append(String.format("  %-60s %-40s %s%n", v.address(), v.path(), v.value()));
     }
     return sb.toString();
+  }
+
+  /** The I2C scan as a table: the buses found, then each device that answered. */
+  public static String scanTable(I2cScan.Result scan) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("I2C buses: ")
+        .append(scan.buses().isEmpty() ? "none found" : scan.buses().toString())
+        .append('\n');
+    if (!scan.buses().isEmpty()) {
+      sb.append(
+          String.format("%-5s %-7s %-8s %-24s %s%n", "BUS", "ADDRESS", "CHIP", "SENSOR", "DETAIL"));
+    }
+    for (I2cScan.Device d : scan.devices()) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%-5d 0x%02x    %-8s %-24s %s%n",
+              d.bus(),
+              d.address(),
+              d.identified() ? d.chip() : "?",
+              d.sensorAddress(),
+              d.detail()));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The sensor results and the I2C scan as one JSON object, for scripts: {@code {"sensors":[..],
+   * "i2c":{"buses":[1],"devices":[{"bus":1,"address":"0x40","chip":"ina226",..}]}}}.
+   */
+  public static String json(List<ProbeResult> results, I2cScan.Result scan) {
+    StringBuilder sb = new StringBuilder("{\"sensors\":").append(json(results));
+    sb.append(",\"i2c\":{\"buses\":").append(scan.buses().toString().replace(" ", ""));
+    sb.append(",\"devices\":[");
+    for (int i = 0; i < scan.devices().size(); i++) {
+      I2cScan.Device d = scan.devices().get(i);
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append("{\"bus\":").append(d.bus());
+      sb.append(",\"address\":").append(quote(String.format(Locale.ROOT, "0x%02x", d.address())));
+      sb.append(",\"chip\":").append(d.identified() ? quote(d.chip()) : "null");
+      sb.append(",\"sensor_address\":").append(quote(d.sensorAddress()));
+      sb.append(",\"detail\":").append(quote(d.detail())).append('}');
+    }
+    return sb.append("]}}").toString();
   }
 
   /** The same results as JSON, for scripts. */
