@@ -59,7 +59,7 @@ class DurableOutboxReplayTest {
           outbox.append(TelemetrySample.newBuilder().setPowerW(3000 + i).build());
           uplink.samplesAvailable();
         }
-        await().atMost(5, TimeUnit.SECONDS).until(() -> outbox.size() == 0);
+        await().atMost(20, TimeUnit.SECONDS).until(() -> outbox.size() == 0);
         controller.stop();
         for (int i = 5; i < 25; i++) {
           outbox.append(TelemetrySample.newBuilder().setPowerW(3000 + i).build());
@@ -69,7 +69,7 @@ class DurableOutboxReplayTest {
           }
         }
         assertThat(outbox.size()).isEqualTo(20);
-        await().atMost(5, TimeUnit.SECONDS).until(() -> outbox.pendingAlarms().size() == 1);
+        await().atMost(20, TimeUnit.SECONDS).until(() -> outbox.pendingAlarms().size() == 1);
       }
       // Second life: a new process opens the same file; the controller is back.
       controller.restart();
@@ -78,9 +78,9 @@ class DurableOutboxReplayTest {
         assertThat(outbox.size()).isEqualTo(20);
         uplink.start();
 
-        await().atMost(10, TimeUnit.SECONDS).until(() -> controller.stored.size() == 25);
-        await().atMost(5, TimeUnit.SECONDS).until(() -> outbox.size() == 0);
-        await().atMost(5, TimeUnit.SECONDS).until(() -> outbox.pendingAlarms().isEmpty());
+        await().atMost(30, TimeUnit.SECONDS).until(() -> controller.stored.size() == 25);
+        await().atMost(20, TimeUnit.SECONDS).until(() -> outbox.size() == 0);
+        await().atMost(20, TimeUnit.SECONDS).until(() -> outbox.pendingAlarms().isEmpty());
       }
       assertThat(controller.alarms).containsExactly(ALARM);
       assertThat(controller.stored.keySet())
