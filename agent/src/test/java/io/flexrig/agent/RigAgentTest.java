@@ -18,8 +18,10 @@ import io.flexrig.proto.v1.TelemetrySample;
 import io.flexrig.sim.SimulatedSite;
 import io.flexrig.sim.SimulatedSite.RigEndpoints;
 import io.flexrig.sim.i2c.SimulatedI2CProvider;
+import io.flexrig.sim.opcua.SiteOpcUaServer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +116,60 @@ class RigAgentTest {
     assertThat(controller.stored.keySet()).first().isEqualTo(1L);
     assertThat(controller.storedThrough()).isEqualTo(controller.stored.size());
     assertThat(controller.duplicates.get()).isZero();
+  }
+
+  @Test
+  void whileTheOpcUaServerRestartsNoReadingStaysGoodWithoutFreshData() throws Exception {
+    await()
+        .atMost(15, TimeUnit.SECONDS)
+        .until(
+            () ->
+                agent.latestSnapshot() != null
+                    && agent.latestSnapshot().gridFrequencyHz().quality()
+                        == io.flexrig.agent.source.Quality.GOOD);
+    int port = site.opcUaServer().port();
+    site.opcUaServer().close();
+    Instant down = Instant.now();
+    // Three telemetry intervals (250 ms each) without news make a reading UNCERTAIN: after that,
+    // and for as long as the server is away, no snapshot may call the OPC UA values GOOD.
+    Duration uncertainAfter = Duration.ofMillis(750);
+    List<RigSnapshot> whileDown = new ArrayList<>();
+    while (Duration.between(down, Instant.now()).toMillis() < 3_000) {
+      whileDown.add(agent.latestSnapshot());
+      Thread.sleep(50);
+    }
+    assertThat(whileDown)
+        .filteredOn(
+            s -> s.sampledAt().isAfter(down.plus(uncertainAfter).plus(Duration.ofMillis(300))))
+        .isNotEmpty()
+        .allSatisfy(
+            s -> {
+              assertThat(s.gridFrequencyHz().quality())
+                  .isNotEqualTo(io.flexrig.agent.source.Quality.GOOD);
+              assertThat(s.readings())
+                  .filteredOn(r -> r.name().equals(RigSnapshot.OUTLET_POWER))
+                  .allSatisfy(
+                      r ->
+                          assertThat(r.quality())
+                              .isNotEqualTo(io.flexrig.agent.source.Quality.GOOD));
+              // The rest of the rig still flows: power falls back to the shunt monitor.
+              assertThat(s.powerW().source()).isNotEqualTo(RigSnapshot.OUTLET_POWER);
+              assertThat(s.powerW().usable()).isTrue();
+            });
+
+    try (SiteOpcUaServer restarted = new SiteOpcUaServer(site.rigs(), port).start()) {
+      restarted.setGridFrequencyHz(59.95);
+      await()
+          .atMost(20, TimeUnit.SECONDS)
+          .until(
+              () -> {
+                RigSnapshot s = agent.latestSnapshot();
+                return s.gridFrequencyHz().quality() == io.flexrig.agent.source.Quality.GOOD
+                    && Math.abs(s.gridFrequencyHz().value() - 59.95) < 0.02
+                    && RigSnapshot.OUTLET_POWER.equals(s.powerW().source());
+              });
+      agent.close();
+    }
   }
 
   @Test
