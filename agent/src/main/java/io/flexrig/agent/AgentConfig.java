@@ -1,6 +1,7 @@
 package io.flexrig.agent;
 
 import com.pi4j.context.Context;
+import io.flexrig.agent.door.AgentApiSettings;
 import io.flexrig.agent.uplink.ClientTls;
 import io.flexrig.core.profile.HardwareProfile;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ import java.util.function.Supplier;
  *     oldest (with a counter and an alarm)
  * @param tls mutual TLS to the controller (this rig's certificate, key, the site CA); required
  *     unless {@code plaintext}
+ * @param agentApi how to serve {@code AgentService} (the dial-in door); null: not served
  */
 public record AgentConfig(
     String rigId,
@@ -55,7 +57,8 @@ public record AgentConfig(
     Duration commandGrace,
     ClientTls tls,
     Path outboxFile,
-    long outboxBudgetBytes) {
+    long outboxBudgetBytes,
+    AgentApiSettings agentApi) {
 
   public AgentConfig {
     requireText(rigId, "rig_id");
@@ -120,6 +123,7 @@ public record AgentConfig(
     private int outboxCapacity = 3600;
     private Duration maxReconnectBackoff = Duration.ofSeconds(30);
     private Duration commandGrace = Duration.ofSeconds(30);
+    private AgentApiSettings agentApi;
 
     private Builder(String rigId, String siteId, HardwareProfile profile, String controllerTarget) {
       this.rigId = rigId;
@@ -194,6 +198,12 @@ public record AgentConfig(
       return this;
     }
 
+    /** Serves {@code AgentService}; null (the default) does not. */
+    public Builder agentApi(AgentApiSettings v) {
+      agentApi = v;
+      return this;
+    }
+
     public AgentConfig build() {
       return new AgentConfig(
           rigId,
@@ -212,7 +222,8 @@ public record AgentConfig(
           commandGrace,
           tls,
           outboxFile,
-          outboxBudgetBytes);
+          outboxBudgetBytes,
+          agentApi);
     }
   }
 }
