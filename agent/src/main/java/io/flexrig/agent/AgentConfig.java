@@ -1,6 +1,7 @@
 package io.flexrig.agent;
 
 import com.pi4j.context.Context;
+import io.flexrig.agent.door.AgentApiSettings;
 import io.flexrig.agent.source.opcua.OpcUaSecurity;
 import io.flexrig.agent.uplink.ClientTls;
 import io.flexrig.core.profile.HardwareProfile;
@@ -42,6 +43,7 @@ import java.util.function.Supplier;
  *     unless {@code plaintext}
  * @param stateDir where the agent keeps what must survive a restart (the command journal); null
  *     keeps nothing (tests)
+ * @param agentApi how to serve {@code AgentService} (the dial-in door); null: not served
  */
 public record AgentConfig(
     String rigId,
@@ -62,7 +64,8 @@ public record AgentConfig(
     ClientTls tls,
     Path outboxFile,
     long outboxBudgetBytes,
-    Path stateDir) {
+    Path stateDir,
+    AgentApiSettings agentApi) {
 
   public AgentConfig {
     requireText(rigId, "rig_id");
@@ -130,6 +133,7 @@ public record AgentConfig(
     private Duration maxReconnectBackoff = Duration.ofSeconds(30);
     private Duration commandGrace = Duration.ofSeconds(30);
     private Path stateDir;
+    private AgentApiSettings agentApi;
 
     private Builder(String rigId, String siteId, HardwareProfile profile, String controllerTarget) {
       this.rigId = rigId;
@@ -215,6 +219,12 @@ public record AgentConfig(
       return this;
     }
 
+    /** Serves {@code AgentService}; null (the default) does not. */
+    public Builder agentApi(AgentApiSettings v) {
+      agentApi = v;
+      return this;
+    }
+
     public AgentConfig build() {
       return new AgentConfig(
           rigId,
@@ -235,7 +245,8 @@ public record AgentConfig(
           tls,
           outboxFile,
           outboxBudgetBytes,
-          stateDir);
+          stateDir,
+          agentApi);
     }
   }
 }

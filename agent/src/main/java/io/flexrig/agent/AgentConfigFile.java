@@ -1,6 +1,7 @@
 package io.flexrig.agent;
 
 import com.pi4j.Pi4J;
+import io.flexrig.agent.door.AgentApiSettings;
 import io.flexrig.agent.source.opcua.OpcUaSecurity;
 import io.flexrig.agent.uplink.ClientTls;
 import io.flexrig.core.profile.HardwareProfile;
@@ -49,7 +50,13 @@ public final class AgentConfigFile {
           "outbox_capacity",
           "max_reconnect_backoff_ms",
           "command_grace_s",
-          "state_dir");
+          "state_dir",
+          "agent_api_port",
+          "agent_api_bind",
+          "agent_api_plaintext",
+          "agent_api_tls_cert",
+          "agent_api_tls_key",
+          "agent_api_client_ca");
 
   private AgentConfigFile() {}
 
@@ -126,6 +133,7 @@ public final class AgentConfigFile {
           .maxReconnectBackoff(Duration.ofMillis(f.number("max_reconnect_backoff_ms", 30_000)))
           .commandGrace(Duration.ofSeconds(f.number("command_grace_s", 30)))
           .stateDir(stateDir)
+          .agentApi(agentApi(file, map, f))
           .build();
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(file + ": " + e.getMessage(), e);
@@ -160,6 +168,29 @@ public final class AgentConfigFile {
     } catch (IOException e) {
       throw new InvalidConfigException(file + ": opcua_security: " + e.getMessage(), e);
     }
+  }
+
+  /** The AgentService door: served only when {@code agent_api_port} is set. */
+  private static AgentApiSettings agentApi(Path file, Map<?, ?> map, Fields f)
+      throws InvalidConfigException {
+    if (!map.containsKey("agent_api_port")) {
+      return null;
+    }
+    long port = f.number("agent_api_port", 0);
+    if (port > 65535) {
+      throw f.error("agent_api_port", "must be a TCP port (1-65535), got " + port);
+    }
+    String bind = f.text("agent_api_bind", AgentApiSettings.DEFAULT_BIND);
+    if (f.bool("agent_api_plaintext", false)) {
+      return new AgentApiSettings((int) port, bind, true, null, null, null);
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    return AgentApiSettings.mutualTls(
+        (int) port,
+        bind,
+        dir.resolve(f.text("agent_api_tls_cert", null)),
+        dir.resolve(f.text("agent_api_tls_key", null)),
+        dir.resolve(f.text("agent_api_client_ca", null)));
   }
 
   private static boolean usesPi4j(String address) {

@@ -7,6 +7,10 @@ import io.flexrig.agent.control.CommandJournal;
 import io.flexrig.agent.control.FrequencyResponder;
 import io.flexrig.agent.control.SafetyEnvelope;
 import io.flexrig.agent.control.WorkloadKnobs;
+import io.flexrig.agent.door.AgentApiServer;
+import io.flexrig.agent.door.AgentServiceImpl;
+import io.flexrig.agent.door.CommandLedger;
+import io.flexrig.agent.door.TelemetryFeed;
 import io.flexrig.agent.journal.FileCommandJournal;
 import io.flexrig.agent.outbox.SqliteOutbox;
 import io.flexrig.agent.safety.SafetyAlarm;
@@ -53,6 +57,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -89,6 +94,9 @@ public final class RigAgent implements AutoCloseable {
   private final FleetUplink uplink;
   private final List<String> degraded = new ArrayList<>();
   private final java.util.Set<String> opcUaEndpoints = new java.util.HashSet<>();
+  private final CommandLedger ledger;
+  private final TelemetryFeed feed = new TelemetryFeed();
+  private AgentApiServer agentApi;
   private final Supplier<Context> pi4j;
   private volatile boolean started;
 
@@ -112,6 +120,7 @@ public final class RigAgent implements AutoCloseable {
       this.pi4j = null;
     }
     this.sources = context.build();
+    this.ledger = new CommandLedger(config.clock());
     this.sampler = new Sampler(config.clock(), config.telemetryInterval());
     this.outbox =
         config.outboxFile() == null
@@ -154,7 +163,10 @@ public final class RigAgent implements AutoCloseable {
             withSupplySwitch(knobs()),
             journal != null ? journal : CommandJournal.NONE,
             frequency == null ? safety : SafetyEnvelope.strictest(safety, frequency),
-            result -> uplink.send(FleetMessages.result(result)),
+            result -> {
+              uplink.send(FleetMessages.result(result));
+              ledger.finished(FleetMessages.result(result));
+            },
             config.commandGrace());
   }
 
@@ -212,6 +224,21 @@ public final class RigAgent implements AutoCloseable {
     // a command resumed from the journal is re-applied now, not at the first snapshot
     submitControl(() -> executor.step(latestSnapshot()));
     uplink.start();
+    if (config.agentApi() != null) {
+      agentApi =
+          new AgentApiServer(
+              config.agentApi(),
+              new AgentServiceImpl(
+                  AgentServiceImpl.describe(hello().getRig(), VERSION, config.profile(), startedAt),
+                  () ->
+                      FleetMessages.sample(
+                          latestSnapshot(), executor.mode(), executor.powerTargetW()),
+                  feed,
+                  this::execute,
+                  ledger,
+                  config.clock()));
+      log.info("AgentService on {}:{}", config.agentApi().bindAddress(), agentApi.port());
+    }
     log.info(
         "agent for rig {} ({}) started; controller {}",
         config.rigId(),
@@ -265,10 +292,15 @@ public final class RigAgent implements AutoCloseable {
     return safety;
   }
 
+  /** The port AgentService listens on; -1 when it is not served (or not started). */
+  public synchronized int agentApiPort() {
+    return agentApi == null ? -1 : agentApi.port();
+  }
+
   private void onSnapshot(RigSnapshot snapshot) {
     TelemetrySample unnumbered =
         FleetMessages.sample(snapshot, executor.mode(), executor.powerTargetW());
-    outbox.append(unnumbered);
+    feed.publish(outbox.append(unnumbered));
     uplink.samplesAvailable();
     submitControl(
         () -> {
@@ -288,23 +320,46 @@ public final class RigAgent implements AutoCloseable {
   }
 
   private void onCommand(Command command) {
-    submitControl(
-        () -> {
-          CommandAck ack = executor.submit(FleetMessages.command(command));
-          uplink.send(FleetMessages.ack(ack));
-          if (ack.clamped()) {
-            alarm(
-                AlarmSeverity.ALARM_SEVERITY_INFO,
-                "CLAMPED",
-                "command " + ack.commandId() + " " + ack.reason());
-          }
-          if (ack.accepted()) {
-            executor.step(latestSnapshot());
-          }
-        });
+    execute(command, CommandLedger.CONTROLLER);
   }
 
-  private void submitControl(Runnable task) {
+  /**
+   * The one command path for both doors: the executor validates, clamps, journals and applies the
+   * command on the control thread; the ack also goes up to the controller.
+   */
+  private CompletableFuture<io.flexrig.proto.v1.CommandAck> execute(
+      Command command, String source) {
+    CompletableFuture<io.flexrig.proto.v1.CommandAck> done = new CompletableFuture<>();
+    boolean queued =
+        submitControl(
+            () -> {
+              try {
+                CommandAck ack = executor.submit(FleetMessages.command(command));
+                io.flexrig.proto.v1.CommandAck wire = FleetMessages.ack(ack);
+                ledger.acknowledged(command, wire, source);
+                uplink.send(wire);
+                if (ack.clamped()) {
+                  alarm(
+                      AlarmSeverity.ALARM_SEVERITY_INFO,
+                      "CLAMPED",
+                      "command " + ack.commandId() + " " + ack.reason());
+                }
+                done.complete(wire);
+                if (ack.accepted()) {
+                  executor.step(latestSnapshot());
+                }
+              } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+                throw e;
+              }
+            });
+    if (!queued) {
+      done.completeExceptionally(new IllegalStateException("control queue full or closed"));
+    }
+    return done;
+  }
+
+  private boolean submitControl(Runnable task) {
     try {
       control.execute(
           () -> {
@@ -316,7 +371,9 @@ public final class RigAgent implements AutoCloseable {
           });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       log.warn("control queue full or closed; task dropped");
+      return false;
     }
+    return true;
   }
 
   // Called by the durable outbox when its disk budget forced it to drop old samples; one alarm a
@@ -530,6 +587,11 @@ public final class RigAgent implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (agentApi != null) {
+        agentApi.close();
+      }
+    }
     uplink.close();
     sampler.close();
     control.shutdownNow();

@@ -38,6 +38,31 @@ class AgentConfigFileTest {
         .containsEntry("outlet_power", "opcua:nsu=urn:flexrig:sim;s=PDU.Outlet07.ActivePowerW");
     assertThat(config.i2cProviderId()).isEqualTo("linuxfs-i2c");
     assertThat(config.pi4j()).isNotNull();
+    assertThat(config.agentApi()).as("AgentService is off unless a port is set").isNull();
+  }
+
+  @Test
+  void agentApiNeedsTlsMaterialUnlessPlaintextAndBindsLoopbackByDefault() throws Exception {
+    String base = "rig_id: r\nsite_id: a\nprofile: " + PROFILE + "\ncontroller: 127.0.0.1:1\n";
+
+    AgentConfig tls =
+        AgentConfigFile.load(
+            write(
+                base
+                    + "agent_api_port: 50061\nagent_api_tls_cert: api.crt\n"
+                    + "agent_api_tls_key: api.key\nagent_api_client_ca: ca.crt\n"));
+    assertThat(tls.agentApi().port()).isEqualTo(50061);
+    assertThat(tls.agentApi().bindAddress()).isEqualTo("127.0.0.1");
+    assertThat(tls.agentApi().plaintext()).isFalse();
+    assertThat(tls.agentApi().clientCa()).isEqualTo(dir.resolve("ca.crt").toAbsolutePath());
+
+    assertThat(
+            AgentConfigFile.load(write(base + "agent_api_port: 50061\nagent_api_plaintext: true\n"))
+                .agentApi()
+                .plaintext())
+        .isTrue();
+    assertThatThrownBy(() -> AgentConfigFile.load(write(base + "agent_api_port: 50061\n")))
+        .hasMessageContaining("agent_api_tls_cert: required");
   }
 
   @Test

@@ -54,10 +54,10 @@ class ArchitectureTest {
   }
 
   @Test
-  void grpcStaysInTheUplink() {
+  void grpcStaysInTheUplinkAndTheAgentDoor() {
     noClasses()
         .that()
-        .resideOutsideOfPackage("io.flexrig.agent.uplink..")
+        .resideOutsideOfPackages("io.flexrig.agent.uplink..", "io.flexrig.agent.door..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.grpc..")
