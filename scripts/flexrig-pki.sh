@@ -6,6 +6,7 @@
 #   OU=agent          CN=<rig id>   FleetService only, and only as that rig
 #   OU=grid-operator  CN=<name>     GridService: create, cancel and read events
 #   OU=monitor        CN=<name>     GridService: read only (Get, List, Watch)
+#   OU=controller     CN=<name>     a fleet manager calling rigs' AgentService directly
 #
 # Usage:
 #   flexrig-pki.sh ca            DIR [SITE]           DIR/ca.crt, DIR/ca.key (keep ca.key offline)
@@ -15,6 +16,10 @@
 #   flexrig-pki.sh agent         DIR RIG_ID           DIR/agent-RIG_ID.crt/.key
 #   flexrig-pki.sh grid-operator DIR NAME             DIR/grid-operator-NAME.crt/.key
 #   flexrig-pki.sh monitor       DIR NAME             DIR/monitor-NAME.crt/.key
+#   flexrig-pki.sh fleet-manager DIR NAME             DIR/controller-NAME.crt/.key (OU=controller)
+#   flexrig-pki.sh agent-api     DIR RIG_ID [SAN ...] DIR/agent-api-RIG_ID.crt/.key: the server
+#                                                     certificate of a rig's AgentService door
+#                                                     (default DNS:localhost IP:127.0.0.1)
 #   flexrig-pki.sh grid-token    DIR                  appends a new bearer token to DIR/grid-tokens
 #                                                     and prints it (give it to the grid operator)
 #
@@ -27,7 +32,7 @@ CA_DAYS=${FLEXRIG_CA_DAYS:-3650}
 LEAF_DAYS=${FLEXRIG_LEAF_DAYS:-825}
 
 die() { echo "flexrig-pki: $*" >&2; exit 2; }
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 # Names go into certificate subjects: keep them to characters that need no escaping.
 check_name() {
@@ -61,6 +66,26 @@ keyUsage=critical,digitalSignature
 extendedKeyUsage=clientAuth"
 }
 
+# server DIR BASENAME SUBJECT [SAN ...]: a serverAuth certificate; a subject ending in CN= takes
+# the first SAN's value as its CN.
+server() {
+  local dir=$1 base=$2 subject=$3
+  shift 3
+  local sans=("$@")
+  [[ ${#sans[@]} -gt 0 ]] || sans=(DNS:localhost IP:127.0.0.1)
+  for s in "${sans[@]}"; do
+    [[ "$s" =~ ^(DNS|IP):[A-Za-z0-9.:*-]+$ ]] || die "'$s' is not DNS:<name> or IP:<address>"
+  done
+  [[ "$subject" == */CN= ]] && subject="$subject${sans[0]#*:}"
+  local san
+  san=$(IFS=,; echo "${sans[*]}")
+  sign "$dir" "$base" "$subject" \
+"basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=serverAuth
+subjectAltName=$san"
+}
+
 [[ $# -ge 2 ]] || usage
 cmd=$1
 dir=$2
@@ -81,17 +106,18 @@ case "$cmd" in
     echo "$dir/ca.crt"
     ;;
   controller)
-    sans=("$@")
-    [[ ${#sans[@]} -gt 0 ]] || sans=(DNS:localhost IP:127.0.0.1)
-    for s in "${sans[@]}"; do
-      [[ "$s" =~ ^(DNS|IP):[A-Za-z0-9.:*-]+$ ]] || die "'$s' is not DNS:<name> or IP:<address>"
-    done
-    san=$(IFS=,; echo "${sans[*]}")
-    sign "$dir" controller "/O=Flexrig/OU=controller/CN=${sans[0]#*:}" \
-"basicConstraints=critical,CA:FALSE
-keyUsage=critical,digitalSignature
-extendedKeyUsage=serverAuth
-subjectAltName=$san"
+    server "$dir" controller "/O=Flexrig/OU=controller/CN=" "$@"
+    ;;
+  agent-api)
+    [[ $# -ge 1 ]] || usage
+    rig=$1
+    shift
+    check_name "$rig"
+    server "$dir" "agent-api-$rig" "/O=Flexrig/OU=agent-api/CN=$rig" "$@"
+    ;;
+  fleet-manager)
+    [[ $# -eq 1 ]] || usage
+    client "$dir" controller "$1"
     ;;
   agent|grid-operator|monitor)
     [[ $# -eq 1 ]] || usage

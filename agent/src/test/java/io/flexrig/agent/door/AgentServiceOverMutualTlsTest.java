@@ -48,8 +48,9 @@ class AgentServiceOverMutualTlsTest {
   @BeforeAll
   static void start() throws Exception {
     pkiScript("ca", pki.toString(), "test");
-    // a server certificate of the site (serverAuth, localhost / 127.0.0.1) for the agent's door
-    pkiScript("controller", pki.toString());
+    // the door's own server certificate (serverAuth, localhost / 127.0.0.1), named after the rig
+    pkiScript("agent-api", pki.toString(), DoorRig.RIG);
+    pkiScript("fleet-manager", pki.toString(), "site-fm");
     pkiScript("grid-operator", pki.toString(), "alice");
     pkiScript("monitor", pki.toString(), "bob");
     pkiScript("agent", pki.toString(), "rig-9");
@@ -58,8 +59,8 @@ class AgentServiceOverMutualTlsTest {
             AgentApiSettings.mutualTls(
                 0,
                 AgentApiSettings.DEFAULT_BIND,
-                pki.resolve("controller.crt"),
-                pki.resolve("controller.key"),
+                pki.resolve("agent-api-" + DoorRig.RIG + ".crt"),
+                pki.resolve("agent-api-" + DoorRig.RIG + ".key"),
                 pki.resolve("ca.crt")));
   }
 
@@ -119,7 +120,13 @@ class AgentServiceOverMutualTlsTest {
 
   @Test
   void callerWithTheControllerRoleMayUseAgentService() throws Exception {
-    ManagedChannel channel = channel("grid-operator-alice");
+    for (String caller : List.of("controller-site-fm", "grid-operator-alice")) {
+      assertCanCall(caller);
+    }
+  }
+
+  private void assertCanCall(String caller) throws Exception {
+    ManagedChannel channel = channel(caller);
     try {
       var stub = AgentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
       assertThat(stub.getRig(GetRigRequest.getDefaultInstance()).getRig().getRigId())
