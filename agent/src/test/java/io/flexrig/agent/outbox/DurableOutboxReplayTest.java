@@ -77,15 +77,20 @@ class DurableOutboxReplayTest {
           FleetUplink uplink = new FleetUplink(settings, outbox, () -> HELLO, c -> {})) {
         assertThat(outbox.size()).isEqualTo(20);
         uplink.start();
+        // Sampling goes on in the second life. Only an ack of a sample numbered after the alarm
+        // proves the alarm arrived, and the alarm may have been kept after sample 25.
+        outbox.append(TelemetrySample.newBuilder().setPowerW(3025).build());
+        uplink.samplesAvailable();
 
-        await().atMost(30, TimeUnit.SECONDS).until(() -> controller.stored.size() == 25);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> controller.stored.size() == 26);
         await().atMost(20, TimeUnit.SECONDS).until(() -> outbox.size() == 0);
         await().atMost(20, TimeUnit.SECONDS).until(() -> outbox.pendingAlarms().isEmpty());
       }
       assertThat(controller.alarms).containsExactly(ALARM);
       assertThat(controller.stored.keySet())
-          .containsExactlyElementsOf(LongStream.rangeClosed(1, 25).boxed().toList());
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, 26).boxed().toList());
       assertThat(controller.stored.get(25L).getPowerW()).isEqualTo(3024);
+      assertThat(controller.stored.get(26L).getPowerW()).isEqualTo(3025);
       assertThat(controller.duplicates.get()).isZero();
     }
   }
