@@ -1,5 +1,7 @@
 package io.flexrig.agent;
 
+import io.flexrig.agent.systemd.ServiceHeartbeat;
+import io.flexrig.agent.systemd.SystemdNotify;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -30,12 +32,14 @@ public final class AgentMain {
       return;
     }
     RigAgent agent = new RigAgent(config);
+    ServiceHeartbeat heartbeat = heartbeat(agent, config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   log.info("stopping");
+                  heartbeat.close();
                   agent.close();
                   stopped.countDown();
                 },
@@ -46,7 +50,32 @@ public final class AgentMain {
       System.err.println(file + ": " + e.getMessage());
       System.exit(2);
     }
+    heartbeat.start();
     stopped.await();
+  }
+
+  /** sd_notify: READY after the first snapshot, WATCHDOG while the sampler keeps sampling. */
+  private static ServiceHeartbeat heartbeat(RigAgent agent, AgentConfig config) {
+    SystemdNotify notify;
+    try {
+      notify = SystemdNotify.fromEnvironment();
+    } catch (java.io.IOException | RuntimeException | LinkageError e) {
+      log.warn("event=sd_notify_unavailable reason={}", e.toString());
+      try {
+        notify = SystemdNotify.forSocket(null);
+      } catch (java.io.IOException impossible) {
+        throw new IllegalStateException(impossible);
+      }
+    }
+    java.time.Duration staleAfter = config.telemetryInterval().multipliedBy(10).plusSeconds(5);
+    return new ServiceHeartbeat(
+        notify,
+        () -> {
+          var snapshot = agent.sampler().lastSnapshot();
+          return snapshot == null ? null : snapshot.sampledAt();
+        },
+        config.clock(),
+        staleAfter);
   }
 
   private static int probe(String[] args) {
