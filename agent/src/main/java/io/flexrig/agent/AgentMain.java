@@ -19,6 +19,11 @@ public final class AgentMain {
   private AgentMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (args.length > 1 && args[0].equals("profile") && args[1].equals("validate")) {
+      System.exit(
+          ProfileValidation.run(
+              java.util.Arrays.copyOfRange(args, 2, args.length), System.out, System.err));
+    }
     if (args.length > 0 && args[0].equals("probe")) {
       System.exit(probe(java.util.Arrays.copyOfRange(args, 1, args.length)));
     }
