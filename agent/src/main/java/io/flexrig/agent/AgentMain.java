@@ -1,5 +1,7 @@
 package io.flexrig.agent;
 
+import io.flexrig.agent.systemd.ServiceHeartbeat;
+import io.flexrig.agent.systemd.SystemdNotify;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -18,6 +20,11 @@ public final class AgentMain {
   private AgentMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (args.length > 1 && args[0].equals("profile") && args[1].equals("validate")) {
+      System.exit(
+          ProfileValidation.run(
+              java.util.Arrays.copyOfRange(args, 2, args.length), System.out, System.err));
+    }
     if (args.length > 0 && args[0].equals("probe")) {
       System.exit(probe(java.util.Arrays.copyOfRange(args, 1, args.length)));
     }
@@ -31,12 +38,14 @@ public final class AgentMain {
       return;
     }
     RigAgent agent = new RigAgent(config);
+    ServiceHeartbeat heartbeat = heartbeat(agent, config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   log.info("stopping");
+                  heartbeat.close();
                   agent.close();
                   stopped.countDown();
                 },
@@ -47,7 +56,32 @@ public final class AgentMain {
       System.err.println(file + ": " + e.getMessage());
       System.exit(2);
     }
+    heartbeat.start();
     stopped.await();
+  }
+
+  /** sd_notify: READY after the first snapshot, WATCHDOG while the sampler keeps sampling. */
+  private static ServiceHeartbeat heartbeat(RigAgent agent, AgentConfig config) {
+    SystemdNotify notify;
+    try {
+      notify = SystemdNotify.fromEnvironment();
+    } catch (java.io.IOException | RuntimeException | LinkageError e) {
+      log.warn("event=sd_notify_unavailable reason={}", e.toString());
+      try {
+        notify = SystemdNotify.forSocket(null);
+      } catch (java.io.IOException impossible) {
+        throw new IllegalStateException(impossible);
+      }
+    }
+    java.time.Duration staleAfter = config.telemetryInterval().multipliedBy(10).plusSeconds(5);
+    return new ServiceHeartbeat(
+        notify,
+        () -> {
+          var snapshot = agent.sampler().lastSnapshot();
+          return snapshot == null ? null : snapshot.sampledAt();
+        },
+        config.clock(),
+        staleAfter);
   }
 
   private static int probe(String[] args) {

@@ -2,6 +2,8 @@ package io.flexrig.controller;
 
 import io.flexrig.controller.openadr.OpenAdrLink;
 import io.flexrig.controller.openadr.OpenAdrSettings;
+import io.flexrig.controller.systemd.ServiceHeartbeat;
+import io.flexrig.controller.systemd.SystemdNotify;
 import io.flexrig.openadr.SimpleLevels;
 import java.io.IOException;
 import java.io.Reader;
@@ -78,11 +80,13 @@ public final class ControllerMain {
     FleetController controller = new FleetController(config).start();
     OpenAdrLink link =
         openAdr.map(s -> OpenAdrLink.start(controller, s, config.clock())).orElse(null);
+    ServiceHeartbeat heartbeat = heartbeat(controller);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  heartbeat.close();
                   if (link != null) {
                     link.close();
                   }
@@ -90,7 +94,25 @@ public final class ControllerMain {
                   stopped.countDown();
                 },
                 "controller-shutdown"));
+    heartbeat.start();
     stopped.await();
+  }
+
+  /** sd_notify: READY now that the gRPC server listens; WATCHDOG while the controller answers. */
+  private static ServiceHeartbeat heartbeat(FleetController controller) {
+    SystemdNotify notify;
+    try {
+      notify = SystemdNotify.fromEnvironment();
+    } catch (IOException | RuntimeException | LinkageError e) {
+      System.err.println("controller: sd_notify unavailable: " + e);
+      try {
+        notify = SystemdNotify.forSocket(null);
+      } catch (IOException impossible) {
+        throw new IllegalStateException(impossible);
+      }
+    }
+    // fleet() takes the controller's monitor: a wedged controller stops the pings.
+    return new ServiceHeartbeat(notify, () -> controller.fleet() != null);
   }
 
   static ControllerConfig parse(String[] args) {
