@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 . ./flexrig-env.sh
 echo "Building Flexrig (tests skipped; ./test.sh runs them)..."
 mkdir -p target
-if ! mvn -B -ntp -Dstyle.color=never -DskipTests -Dspotless.check.skip=true package > target/demo-build.log 2>&1; then
+if ! mvn -B -ntp -Dstyle.color=never -DskipTests -Dspotless.check.skip=true -pl demo -am package > target/demo-build.log 2>&1; then
   tail -50 target/demo-build.log
   echo "demo: the build failed; the whole log is in target/demo-build.log" >&2
   exit 1
