@@ -82,6 +82,14 @@ public final class LocalFleet implements AutoCloseable {
                             .add(new SimulatedI2CProvider(site.i2cBus()))
                             .build())
                 .maxReconnectBackoff(Duration.ofSeconds(2))
+                // Each agent journals its accepted commands, as on a board.
+                .stateDir(
+                    options
+                        .databaseFile()
+                        .toAbsolutePath()
+                        .getParent()
+                        .resolve("agents")
+                        .resolve(endpoints.rigId()))
                 .build();
         RigAgent agent = new RigAgent(config);
         agents.add(agent);
