@@ -513,7 +513,7 @@ public final class CommandExecutor {
       a.appliedAt = now;
     } catch (IOException | RuntimeException e) {
       a.lastError = e.getMessage();
-      log.warn("applying {} failed: {}", a.command.commandId(), e.getMessage());
+      logRetry("applying " + a.command.commandId() + " failed", e);
     }
   }
 
@@ -550,7 +550,7 @@ public final class CommandExecutor {
       pendingRestore = null;
     } catch (IOException | RuntimeException e) {
       // keep trying on every step: the rig must not stay curtailed past the event
-      log.warn("releasing the rig failed, will retry: {}", e.getMessage());
+      logRetry("releasing the rig failed, will retry", e);
     }
   }
 
@@ -755,4 +755,18 @@ public final class CommandExecutor {
 
   /** A release owed to the rig (its command expired) that has not gone through yet. */
   private static final class Restore {}
+
+  // A knob that keeps refusing (e.g. a wake deferred by the minimum off time) is retried on every
+  // step; one warning per distinct reason keeps the log to one line per event, not per sample.
+  private String lastRetryReason;
+
+  private void logRetry(String what, Exception e) {
+    String reason = what + ": " + e.getMessage();
+    if (reason.equals(lastRetryReason)) {
+      log.debug("{}", reason);
+    } else {
+      lastRetryReason = reason;
+      log.warn("{}", reason);
+    }
+  }
 }
