@@ -1,7 +1,7 @@
 package io.flexrig.agent;
 
 import io.flexrig.agent.systemd.ServiceHeartbeat;
-import io.flexrig.agent.systemd.SystemdNotify;
+import io.flexrig.systemd.SystemdNotify;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;

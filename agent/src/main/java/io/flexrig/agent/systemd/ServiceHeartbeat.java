@@ -1,5 +1,6 @@
 package io.flexrig.agent.systemd;
 
+import io.flexrig.systemd.SystemdNotify;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.flexrig.agent.systemd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flexrig.systemd.SystemdNotify;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

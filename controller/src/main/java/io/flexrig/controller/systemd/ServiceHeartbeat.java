@@ -1,5 +1,6 @@
 package io.flexrig.controller.systemd;
 
+import io.flexrig.systemd.SystemdNotify;
 import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

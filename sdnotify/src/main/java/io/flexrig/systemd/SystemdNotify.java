@@ -1,4 +1,4 @@
-package io.flexrig.controller.systemd;
+package io.flexrig.systemd;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -7,9 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * sd_notify(3) (the same as the agent's {@code io.flexrig.agent.systemd.SystemdNotify}) for a
- * {@code Type=notify} unit: READY=1, WATCHDOG=1, STOPPING=1 as datagrams to the unix socket systemd
- * names in {@code NOTIFY_SOCKET}.
+ * sd_notify(3), shared by the agent and the controller, for a {@code Type=notify} unit: READY=1,
+ * WATCHDOG=1, STOPPING=1 as datagrams to the unix socket systemd names in {@code NOTIFY_SOCKET}.
  *
  * <p>The JDK's {@code UnixDomainSocketAddress} works only with stream channels (JDK 21 to 25), and
  * systemd's notify socket is {@code SOCK_DGRAM}, so the datagram is sent through libc with JNA (FFM

@@ -1,4 +1,4 @@
-package io.flexrig.agent.systemd;
+package io.flexrig.systemd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
