@@ -14,6 +14,7 @@ import io.flexrig.sim.i2c.SimulatedI2CProvider;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,7 +65,7 @@ public final class LocalFleet implements AutoCloseable {
                       options.databaseFile(),
                       true,
                       options.telemetryInterval(),
-                      java.time.Clock.systemUTC()))
+                      Clock.systemUTC()))
               .start();
       String target = "127.0.0.1:" + controller.port();
       for (RigEndpoints endpoints : site.endpoints()) {

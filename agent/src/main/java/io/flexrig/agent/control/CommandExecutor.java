@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandExecutor {
   private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
+
+  // The last retry warning logged; a repeat of the same reason goes to debug.
+  private String lastRetryReason;
   private static final int REMEMBERED_COMMANDS = 1024;
   private static final double TOLERANCE_FRACTION = 0.03;
   private static final double TOLERANCE_MIN_W = 30;
@@ -758,7 +761,6 @@ public final class CommandExecutor {
 
   // A knob that keeps refusing (e.g. a wake deferred by the minimum off time) is retried on every
   // step; one warning per distinct reason keeps the log to one line per event, not per sample.
-  private String lastRetryReason;
 
   private void logRetry(String what, Exception e) {
     String reason = what + ": " + e.getMessage();

@@ -26,10 +26,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,17 +126,17 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
     }
   }
 
-  private java.util.Optional<String> create(
+  private Optional<String> create(
       EventRef ref,
       int intervalId,
       Instant start,
       Duration duration,
-      java.util.function.Consumer<CreateCurtailmentEventRequest.Builder> target) {
+      Consumer<CreateCurtailmentEventRequest.Builder> target) {
     Instant now = clock.instant();
     Instant end = start.plus(duration);
     if (!end.isAfter(now)) {
       log.info("OpenADR event {} interval {} is already over; ignored", ref.eventId(), intervalId);
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     // An interval announced late still counts from now: the controller refuses starts in the past.
     Instant effectiveStart = start.isBefore(now) ? now : start;
@@ -156,14 +158,14 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
           intervalId,
           created.getEventId());
       workers.execute(() -> watchAndReport(ref.eventId(), intervalId, created));
-      return java.util.Optional.of(created.getEventId());
+      return Optional.of(created.getEventId());
     } catch (StatusRuntimeException e) {
       log.warn(
           "OpenADR event {} interval {} refused by the controller: {}",
           ref.eventId(),
           intervalId,
           e.getStatus());
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 
