@@ -31,7 +31,7 @@ class ArchitectureTest {
   void miloStaysInTheOpcUaAdapter() {
     noClasses()
         .that()
-        .resideOutsideOfPackage("io.flexrig.agent.source.opcua..")
+        .resideOutsideOfPackages("io.flexrig.agent.source.opcua..", "io.flexrig.agent.scada..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.eclipse.milo..")
