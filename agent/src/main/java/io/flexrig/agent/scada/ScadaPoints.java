@@ -68,7 +68,15 @@ public final class ScadaPoints {
     text(out, CURTAILMENT, "Mode", c.mode());
     flag(out, CURTAILMENT, "Active", c.active());
     text(out, CURTAILMENT, "CommandId", c.commandId());
-    number(out, CURTAILMENT, "SetpointW", c.setpointW(), Unit.WATT);
+    // no command held: no setpoint, which a SCADA sees as Bad_NoData rather than a number
+    out.add(
+        new ScadaPoint(
+            CURTAILMENT,
+            "SetpointW",
+            c.setpointW(),
+            Type.DOUBLE,
+            Double.isNaN(c.setpointW()) ? Quality.BAD : Quality.GOOD,
+            Unit.WATT));
     time(out, CURTAILMENT, "Deadline", c.deadline());
     time(out, CURTAILMENT, "ExpiresAt", c.expiresAt());
     flag(out, CURTAILMENT, "Clamped", c.clamped());
