@@ -2,6 +2,7 @@ package io.flexrig.agent;
 
 import com.pi4j.Pi4J;
 import io.flexrig.agent.door.AgentApiSettings;
+import io.flexrig.agent.scada.ScadaSettings;
 import io.flexrig.agent.source.opcua.OpcUaSecurity;
 import io.flexrig.agent.uplink.ClientTls;
 import io.flexrig.core.profile.HardwareProfile;
@@ -56,7 +57,15 @@ public final class AgentConfigFile {
           "agent_api_plaintext",
           "agent_api_tls_cert",
           "agent_api_tls_key",
-          "agent_api_client_ca");
+          "agent_api_client_ca",
+          "opcua_server_port",
+          "opcua_server_bind",
+          "opcua_server_hostname",
+          "opcua_server_security",
+          "opcua_server_cert",
+          "opcua_server_key",
+          "opcua_server_trust_dir",
+          "opcua_server_allow_none");
 
   private AgentConfigFile() {}
 
@@ -134,6 +143,7 @@ public final class AgentConfigFile {
           .commandGrace(Duration.ofSeconds(f.number("command_grace_s", 30)))
           .stateDir(stateDir)
           .agentApi(agentApi(file, map, f))
+          .scada(scada(file, f))
           .build();
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(file + ": " + e.getMessage(), e);
@@ -167,6 +177,63 @@ public final class AgentConfigFile {
       return OpcUaSecurity.basic256Sha256(cert, key, trust);
     } catch (IOException e) {
       throw new InvalidConfigException(file + ": opcua_security: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The OPC UA server for a site's SCADA: served only when {@code opcua_server_port} is set; None
+   * on loopback unless {@code opcua_server_security: basic256sha256} (with {@code
+   * opcua_server_cert}, {@code opcua_server_key}, {@code opcua_server_trust_dir}) or {@code
+   * opcua_server_allow_none: true}.
+   */
+  private static ScadaSettings scada(Path file, Fields f) throws InvalidConfigException {
+    if (!f.map().containsKey("opcua_server_port")) {
+      for (Object key : f.map().keySet()) {
+        if (String.valueOf(key).startsWith("opcua_server_")) {
+          throw f.error(String.valueOf(key), "only used with opcua_server_port");
+        }
+      }
+      return null;
+    }
+    long port = f.number("opcua_server_port", ScadaSettings.DEFAULT_PORT);
+    if (port > 65535) {
+      throw f.error("opcua_server_port", "must be a TCP port (1-65535), got " + port);
+    }
+    OpcUaSecurity.Mode mode;
+    try {
+      mode = OpcUaSecurity.Mode.parse(f.text("opcua_server_security", "none"));
+    } catch (IllegalArgumentException e) {
+      throw f.error("opcua_server_security", e.getMessage());
+    }
+    OpcUaSecurity security = OpcUaSecurity.NONE;
+    if (mode == OpcUaSecurity.Mode.BASIC256SHA256) {
+      Path dir = file.toAbsolutePath().getParent();
+      try {
+        security =
+            OpcUaSecurity.basic256Sha256(
+                dir.resolve(f.text("opcua_server_cert", null)),
+                dir.resolve(f.text("opcua_server_key", null)),
+                dir.resolve(f.text("opcua_server_trust_dir", null)));
+      } catch (IOException e) {
+        throw new InvalidConfigException(file + ": opcua_server_security: " + e.getMessage(), e);
+      }
+    } else {
+      for (String field :
+          List.of("opcua_server_cert", "opcua_server_key", "opcua_server_trust_dir")) {
+        if (f.map().containsKey(field)) {
+          throw f.error(field, "only used with opcua_server_security: basic256sha256");
+        }
+      }
+    }
+    try {
+      return new ScadaSettings(
+          (int) port,
+          f.text("opcua_server_bind", ScadaSettings.DEFAULT_BIND),
+          f.text("opcua_server_hostname", ""),
+          security,
+          f.bool("opcua_server_allow_none", false));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(file + ": " + e.getMessage(), e);
     }
   }
 

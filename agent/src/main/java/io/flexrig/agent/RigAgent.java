@@ -4,7 +4,9 @@ import com.pi4j.context.Context;
 import io.flexrig.agent.control.CommandAck;
 import io.flexrig.agent.control.CommandExecutor;
 import io.flexrig.agent.control.CommandJournal;
+import io.flexrig.agent.control.CurtailmentCommand;
 import io.flexrig.agent.control.FrequencyResponder;
+import io.flexrig.agent.control.RigMode;
 import io.flexrig.agent.control.SafetyEnvelope;
 import io.flexrig.agent.control.WorkloadKnobs;
 import io.flexrig.agent.door.AgentApiServer;
@@ -17,6 +19,8 @@ import io.flexrig.agent.safety.SafetyAlarm;
 import io.flexrig.agent.safety.SafetyLoop;
 import io.flexrig.agent.sampler.RigSnapshot;
 import io.flexrig.agent.sampler.Sampler;
+import io.flexrig.agent.scada.RigOpcUaServer;
+import io.flexrig.agent.scada.ScadaPublisher;
 import io.flexrig.agent.source.InvalidAddressException;
 import io.flexrig.agent.source.PolledSource;
 import io.flexrig.agent.source.Quality;
@@ -34,6 +38,8 @@ import io.flexrig.agent.source.opcua.OpcUaDriver;
 import io.flexrig.agent.source.opcua.OpcUaNodeAddress;
 import io.flexrig.agent.source.opcua.OutletSwitch;
 import io.flexrig.agent.source.spi.Pi4jSpi;
+import io.flexrig.agent.status.RigStatus;
+import io.flexrig.agent.status.StatusFile;
 import io.flexrig.agent.uplink.FleetMessages;
 import io.flexrig.agent.uplink.FleetUplink;
 import io.flexrig.agent.uplink.MemoryOutbox;
@@ -97,6 +103,12 @@ public final class RigAgent implements AutoCloseable {
   private final CommandLedger ledger;
   private final TelemetryFeed feed = new TelemetryFeed();
   private AgentApiServer agentApi;
+  // SCADA (OPC UA) and the status file: fed from the control thread after every snapshot
+  private volatile ScadaPublisher scada;
+  private final StatusFile statusFile;
+  private volatile Held held;
+  private volatile SafetyAlarm lastSafetyAlarm;
+  private volatile Instant lastSafetyAlarmAt;
   private final Supplier<Context> pi4j;
   private volatile boolean started;
 
@@ -121,6 +133,8 @@ public final class RigAgent implements AutoCloseable {
     }
     this.sources = context.build();
     this.ledger = new CommandLedger(config.clock());
+    this.statusFile =
+        config.stateDir() == null ? null : new StatusFile(config.stateDir().resolve("status.json"));
     this.sampler = new Sampler(config.clock(), config.telemetryInterval());
     this.outbox =
         config.outboxFile() == null
@@ -239,6 +253,15 @@ public final class RigAgent implements AutoCloseable {
                   config.clock()));
       log.info("AgentService on {}:{}", config.agentApi().bindAddress(), agentApi.port());
     }
+    if (config.scada() != null) {
+      try {
+        // named only here, so Milo's server classes load only when the server is enabled
+        scada = RigOpcUaServer.start(config.scada(), status());
+      } catch (IllegalStateException e) {
+        // SCADA is a window on the rig: without it the rig still curtails and reports
+        log.error("event=opcua_server_unavailable reason={}", e.getMessage(), e);
+      }
+    }
     log.info(
         "agent for rig {} ({}) started; controller {}",
         config.rigId(),
@@ -308,6 +331,8 @@ public final class RigAgent implements AutoCloseable {
           for (SafetyAlarm a : safety.observe(snapshot)) {
             // raised at the sample it judged, so the alarm names the observation that caused it
             alarm(severity(a.severity()), a.code(), a.message(), snapshot.sampledAt());
+            lastSafetyAlarm = a;
+            lastSafetyAlarmAt = snapshot.sampledAt();
           }
           if (frequency != null && snapshot.gridFrequencyHz().quality() == Quality.GOOD) {
             // a steady frequency streams no updates: the hold's end is noticed here
@@ -316,8 +341,91 @@ public final class RigAgent implements AutoCloseable {
                 .ifPresent(this::frequencyAlarm);
           }
           executor.step(snapshot);
+          publishStatus(snapshot);
         });
   }
+
+  private void publishStatus(RigSnapshot snapshot) {
+    ScadaPublisher publisher = scada;
+    if (publisher == null && statusFile == null) {
+      return;
+    }
+    RigStatus status = status(snapshot);
+    if (publisher != null) {
+      publisher.publish(status);
+    }
+    if (statusFile != null) {
+      statusFile.offer(status);
+    }
+  }
+
+  /** The rig now, for SCADA and the status file: identity, snapshot, curtailment, safety, link. */
+  public RigStatus status() {
+    return status(latestSnapshot());
+  }
+
+  private RigStatus status(RigSnapshot snapshot) {
+    String activeId = executor.activeCommandId();
+    Held h = held;
+    RigMode mode = executor.mode();
+    RigStatus.Curtailment curtailment;
+    if (activeId == null) {
+      curtailment = new RigStatus.Curtailment(mode.name(), "", Double.NaN, null, null, false);
+    } else if (h != null && h.command().commandId().equals(activeId)) {
+      curtailment =
+          new RigStatus.Curtailment(
+              mode.name(),
+              activeId,
+              h.command().action() instanceof CurtailmentCommand.Sleep
+                  ? config.profile().limits().sleepPowerW()
+                  : h.ack().appliedPowerW(),
+              h.command().deadline(),
+              h.command().expiresAt(),
+              h.ack().clamped());
+    } else {
+      // resumed from the journal: its deadline is not kept in memory
+      curtailment =
+          new RigStatus.Curtailment(
+              mode.name(), activeId, executor.powerTargetW(), null, null, false);
+    }
+    SafetyAlarm alarm = lastSafetyAlarm;
+    return new RigStatus(
+        config.clock().instant(),
+        new RigStatus.Identity(
+            config.rigId(),
+            config.siteId(),
+            config.profile().id(),
+            config.profile().vendor(),
+            config.profile().model(),
+            VERSION,
+            startedAt),
+        snapshot,
+        executor.powerTargetW(),
+        switch (mode) {
+          case RUNNING, CURTAILED -> "RUNNING";
+          case SLEEPING -> "SLEEPING";
+          case OFF -> "OFF";
+          case SAFETY_LIMITED -> safety.cutRequired() ? "STOPPED" : "RUNNING";
+        },
+        curtailment,
+        new RigStatus.Safety(
+            config.profile().limits(),
+            safety.ceilingW(),
+            safety.cutRequired(),
+            safety.reason(),
+            alarm == null ? "" : alarm.code(),
+            alarm == null ? null : lastSafetyAlarmAt),
+        new RigStatus.Link(config.controllerTarget(), uplink.connected(), outbox.size()));
+  }
+
+  /** The endpoint of the SCADA OPC UA server; null when it is not served. */
+  public String scadaEndpointUrl() {
+    ScadaPublisher publisher = scada;
+    return publisher == null ? null : publisher.endpointUrl();
+  }
+
+  /** The last curtailment command accepted, with its ack: deadline and clamping for SCADA. */
+  private record Held(CurtailmentCommand command, CommandAck ack) {}
 
   private void onCommand(Command command) {
     execute(command, CommandLedger.CONTROLLER);
@@ -334,7 +442,11 @@ public final class RigAgent implements AutoCloseable {
         submitControl(
             () -> {
               try {
-                CommandAck ack = executor.submit(FleetMessages.command(command));
+                CurtailmentCommand received = FleetMessages.command(command);
+                CommandAck ack = executor.submit(received);
+                if (ack.accepted()) {
+                  held = new Held(received, ack);
+                }
                 io.flexrig.proto.v1.CommandAck wire = FleetMessages.ack(ack);
                 ledger.acknowledged(command, wire, source);
                 uplink.send(wire);
@@ -591,6 +703,11 @@ public final class RigAgent implements AutoCloseable {
       if (agentApi != null) {
         agentApi.close();
       }
+    }
+    ScadaPublisher publisher = scada;
+    scada = null;
+    if (publisher != null) {
+      publisher.close();
     }
     uplink.close();
     sampler.close();

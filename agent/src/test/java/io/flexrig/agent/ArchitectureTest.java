@@ -31,7 +31,7 @@ class ArchitectureTest {
   void miloStaysInTheOpcUaAdapter() {
     noClasses()
         .that()
-        .resideOutsideOfPackage("io.flexrig.agent.source.opcua..")
+        .resideOutsideOfPackages("io.flexrig.agent.source.opcua..", "io.flexrig.agent.scada..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.eclipse.milo..")
@@ -46,7 +46,8 @@ class ArchitectureTest {
             "io.flexrig.agent.source.i2c..",
             "io.flexrig.agent.source.spi..",
             "io.flexrig.agent.source.gpio..",
-            "io.flexrig.agent")
+            "io.flexrig.agent",
+            "io.flexrig.agent.cli")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("com.pi4j..")
