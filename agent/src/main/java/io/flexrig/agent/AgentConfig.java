@@ -2,6 +2,7 @@ package io.flexrig.agent;
 
 import com.pi4j.context.Context;
 import io.flexrig.agent.door.AgentApiSettings;
+import io.flexrig.agent.metrics.MetricsSettings;
 import io.flexrig.agent.source.opcua.OpcUaSecurity;
 import io.flexrig.agent.uplink.ClientTls;
 import io.flexrig.core.profile.HardwareProfile;
@@ -44,6 +45,7 @@ import java.util.function.Supplier;
  * @param stateDir where the agent keeps what must survive a restart (the command journal); null
  *     keeps nothing (tests)
  * @param agentApi how to serve {@code AgentService} (the dial-in door); null: not served
+ * @param metrics where to serve Prometheus {@code /metrics}; null (the default): not served
  */
 public record AgentConfig(
     String rigId,
@@ -65,7 +67,8 @@ public record AgentConfig(
     Path outboxFile,
     long outboxBudgetBytes,
     Path stateDir,
-    AgentApiSettings agentApi) {
+    AgentApiSettings agentApi,
+    MetricsSettings metrics) {
 
   public AgentConfig {
     requireText(rigId, "rig_id");
@@ -134,6 +137,7 @@ public record AgentConfig(
     private Duration commandGrace = Duration.ofSeconds(30);
     private Path stateDir;
     private AgentApiSettings agentApi;
+    private MetricsSettings metrics;
 
     private Builder(String rigId, String siteId, HardwareProfile profile, String controllerTarget) {
       this.rigId = rigId;
@@ -225,6 +229,12 @@ public record AgentConfig(
       return this;
     }
 
+    /** Serves Prometheus {@code /metrics}; null (the default) does not. */
+    public Builder metrics(MetricsSettings v) {
+      metrics = v;
+      return this;
+    }
+
     public AgentConfig build() {
       return new AgentConfig(
           rigId,
@@ -246,7 +256,8 @@ public record AgentConfig(
           outboxFile,
           outboxBudgetBytes,
           stateDir,
-          agentApi);
+          agentApi,
+          metrics);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.flexrig.agent;
 
 import com.pi4j.Pi4J;
 import io.flexrig.agent.door.AgentApiSettings;
+import io.flexrig.agent.metrics.MetricsSettings;
 import io.flexrig.agent.source.opcua.OpcUaSecurity;
 import io.flexrig.agent.uplink.ClientTls;
 import io.flexrig.core.profile.HardwareProfile;
@@ -56,7 +57,9 @@ public final class AgentConfigFile {
           "agent_api_plaintext",
           "agent_api_tls_cert",
           "agent_api_tls_key",
-          "agent_api_client_ca");
+          "agent_api_client_ca",
+          "metrics_port",
+          "metrics_bind");
 
   private AgentConfigFile() {}
 
@@ -134,6 +137,7 @@ public final class AgentConfigFile {
           .commandGrace(Duration.ofSeconds(f.number("command_grace_s", 30)))
           .stateDir(stateDir)
           .agentApi(agentApi(file, map, f))
+          .metrics(metrics(map, f))
           .build();
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(file + ": " + e.getMessage(), e);
@@ -191,6 +195,23 @@ public final class AgentConfigFile {
         dir.resolve(f.text("agent_api_tls_cert", null)),
         dir.resolve(f.text("agent_api_tls_key", null)),
         dir.resolve(f.text("agent_api_client_ca", null)));
+  }
+
+  /**
+   * Prometheus {@code /metrics}: served only when {@code metrics_port} is set; loopback default.
+   */
+  private static MetricsSettings metrics(Map<?, ?> map, Fields f) throws InvalidConfigException {
+    if (!map.containsKey("metrics_port")) {
+      if (map.containsKey("metrics_bind")) {
+        throw f.error("metrics_bind", "only used with metrics_port");
+      }
+      return null;
+    }
+    long port = f.number("metrics_port", 0);
+    if (port > 65535) {
+      throw f.error("metrics_port", "must be a TCP port (1-65535), got " + port);
+    }
+    return new MetricsSettings(f.text("metrics_bind", MetricsSettings.DEFAULT_BIND), (int) port);
   }
 
   private static boolean usesPi4j(String address) {

@@ -12,6 +12,8 @@ import io.flexrig.agent.door.AgentServiceImpl;
 import io.flexrig.agent.door.CommandLedger;
 import io.flexrig.agent.door.TelemetryFeed;
 import io.flexrig.agent.journal.FileCommandJournal;
+import io.flexrig.agent.metrics.MetricsEndpoint;
+import io.flexrig.agent.metrics.RigMetrics;
 import io.flexrig.agent.outbox.SqliteOutbox;
 import io.flexrig.agent.safety.SafetyAlarm;
 import io.flexrig.agent.safety.SafetyLoop;
@@ -97,6 +99,7 @@ public final class RigAgent implements AutoCloseable {
   private final CommandLedger ledger;
   private final TelemetryFeed feed = new TelemetryFeed();
   private AgentApiServer agentApi;
+  private MetricsEndpoint metrics;
   private final Supplier<Context> pi4j;
   private volatile boolean started;
 
@@ -239,6 +242,10 @@ public final class RigAgent implements AutoCloseable {
                   config.clock()));
       log.info("AgentService on {}:{}", config.agentApi().bindAddress(), agentApi.port());
     }
+    if (config.metrics() != null) {
+      metrics = MetricsEndpoint.start(config.metrics(), new RigMetrics(this));
+      log.info("/metrics on {}:{}", config.metrics().bindAddress(), metrics.port());
+    }
     log.info(
         "agent for rig {} ({}) started; controller {}",
         config.rigId(),
@@ -290,6 +297,20 @@ public final class RigAgent implements AutoCloseable {
   /** The rig's safety envelope, as the loop last judged it. */
   public SafetyLoop safety() {
     return safety;
+  }
+
+  public AgentConfig config() {
+    return config;
+  }
+
+  /** What became of the commands of both doors. */
+  public CommandLedger commandLedger() {
+    return ledger;
+  }
+
+  /** The port /metrics is served on; -1 when it is not served (or not started). */
+  public synchronized int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
   }
 
   /** The port AgentService listens on; -1 when it is not served (or not started). */
@@ -590,6 +611,9 @@ public final class RigAgent implements AutoCloseable {
     synchronized (this) {
       if (agentApi != null) {
         agentApi.close();
+      }
+      if (metrics != null) {
+        metrics.close();
       }
     }
     uplink.close();

@@ -1,0 +1,123 @@
+package io.flexrig.agent.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import io.flexrig.agent.control.RigMode;
+import io.flexrig.agent.sampler.RigSnapshot;
+import io.flexrig.agent.sampler.Sampler;
+import io.flexrig.agent.source.Quality;
+import io.flexrig.agent.source.Reading;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real rig agent (simulated miner, PDU and shunt over their real protocols) serves /metrics; an
+ * independent Prometheus text-format parser (parse-prometheus-text-format, run by Node.js) scrapes
+ * it over HTTP, and the values must be the rig's snapshot.
+ */
+@Tag("integration")
+class RigMetricsScrapeTest {
+
+  @Test
+  void aScrapeParsesAndCarriesTheRigsSnapshot() throws Exception {
+    try (MetricsRig rig = new MetricsRig()) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                RigSnapshot s = rig.agent.sampler().lastSnapshot();
+                return rig.agent.connected()
+                    && s != null
+                    && s.powerW().quality() == Quality.GOOD
+                    && s.hashrateThs().usable()
+                    && s.chipTempMaxC().usable();
+              });
+      // A scrape that saw exactly one snapshot: the same one before and after it.
+      record Seen(RigSnapshot snapshot, Scrape scrape) {}
+      Seen seen =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () -> {
+                    RigSnapshot before = rig.agent.sampler().lastSnapshot();
+                    Scrape scrape = Scrape.of(NodeTools.scrape(rig.metricsUrl()));
+                    return rig.agent.sampler().lastSnapshot() == before
+                        ? new Seen(before, scrape)
+                        : null;
+                  },
+                  Objects::nonNull);
+      RigSnapshot s = seen.snapshot();
+      Scrape scrape = seen.scrape();
+
+      assertThat(scrape.contentType()).startsWith("text/plain").contains("version=0.0.4");
+      String[] rigLabels = {"rig", MetricsRig.RIG, "site", MetricsRig.SITE};
+      assertThat(scrape.value(RigMetrics.POWER, rigLabels))
+          .isCloseTo(s.powerW().value(), within(1e-6));
+      assertThat(scrape.sample(RigMetrics.POWER).labels())
+          .containsEntry("source", s.powerW().source());
+      assertThat(scrape.value(RigMetrics.HASHRATE))
+          .isCloseTo(s.hashrateThs().value() * 1e12, within(1.0));
+      assertThat(scrape.value(RigMetrics.CHIP_TEMP_MAX))
+          .isCloseTo(s.chipTempMaxC().value(), within(1e-6));
+      assertThat(scrape.value(RigMetrics.SNAPSHOT_TIME))
+          .isCloseTo(s.sampledAt().toEpochMilli() / 1000.0, within(1e-3));
+      assertThat(scrape.families().get(RigMetrics.POWER).type()).isEqualTo("GAUGE");
+
+      int temperatures = 0;
+      for (Reading r : s.readings()) {
+        if (r.quality() != Quality.BAD && Double.isFinite(r.value())) {
+          assertThat(scrape.value(RigMetrics.READING, "reading", r.name()))
+              .as(r.name())
+              .isCloseTo(r.value(), within(1e-6));
+          if (r.unit().equals("C")) {
+            temperatures++;
+            assertThat(scrape.value(RigMetrics.TEMPERATURE, "sensor", r.name()))
+                .isCloseTo(r.value(), within(1e-6));
+          }
+        }
+        assertThat(
+                scrape.value(
+                    RigMetrics.READING_QUALITY,
+                    "reading",
+                    r.name(),
+                    "quality",
+                    r.quality().name().toLowerCase()))
+            .as("quality of %s", r.name())
+            .isEqualTo(1);
+      }
+      assertThat(temperatures).as("the S19j Pro reports chip and board temperatures").isPositive();
+
+      RigMode mode = rig.agent.executor().mode();
+      assertThat(scrape.value(RigMetrics.MODE, "mode", mode.name().toLowerCase())).isEqualTo(1);
+      assertThat(scrape.families().get(RigMetrics.MODE).samples())
+          .hasSize(RigMode.values().length)
+          .filteredOn(x -> x.value() == 1)
+          .hasSize(1);
+      assertThat(scrape.value(RigMetrics.CURTAILED)).isEqualTo(mode == RigMode.RUNNING ? 0 : 1);
+      assertThat(scrape.value(RigMetrics.CONNECTED)).isEqualTo(1);
+      assertThat(scrape.value(RigMetrics.SAFETY_CEILING)).isEqualTo(rig.agent.safety().ceilingW());
+
+      // counters grow between the scrape and now, never shrink
+      assertThat(scrape.value(RigMetrics.OUTBOX_SEQUENCE + ""))
+          .isBetween(1.0, (double) rig.agent.outbox().lastSequence());
+      assertThat(scrape.families().get(RigMetrics.OUTBOX_DROPPED + "_total").type())
+          .isEqualTo("COUNTER");
+      Map<String, Sampler.SourceStats> stats = rig.agent.sampler().stats();
+      assertThat(stats).isNotEmpty();
+      for (var e : stats.entrySet()) {
+        assertThat(scrape.value(RigMetrics.SOURCE_POLLS + "_total", "source", e.getKey()))
+            .as("polls of %s", e.getKey())
+            .isPositive()
+            .isLessThanOrEqualTo(e.getValue().polls());
+        assertThat(scrape.value(RigMetrics.SOURCE_OVERRUNS + "_total", "source", e.getKey()))
+            .isLessThanOrEqualTo(e.getValue().overruns());
+      }
+      assertThat(scrape.value(RigMetrics.INFO + "_info", "profile", rig.profile.id())).isEqualTo(1);
+    }
+  }
+}
