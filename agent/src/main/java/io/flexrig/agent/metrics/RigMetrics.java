@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The rig as Prometheus sees it. Everything is read at scrape time from one {@link RigSnapshot} and
@@ -180,16 +181,27 @@ public final class RigMetrics implements MultiCollector {
     }
     gauge(out, SENSOR_DEGRADED, "1 for each sensor that could not be opened at start", degraded);
 
+    // Every known series starts at 0, so rate() and increase() see the first command too.
     CommandLedger ledger = agent.commandLedger();
+    Map<CommandLedger.Tally, Long> ackCounts = new TreeMap<>(ledger.ackCounts());
+    for (String door : List.of(CommandLedger.CONTROLLER, CommandLedger.AGENT_API)) {
+      for (String result : List.of("accepted", "clamped", "rejected")) {
+        ackCounts.putIfAbsent(new CommandLedger.Tally(door, result), 0L);
+      }
+    }
     List<CounterDataPointSnapshot> acks = new ArrayList<>();
-    for (Map.Entry<CommandLedger.Tally, Long> e : ledger.ackCounts().entrySet()) {
+    for (Map.Entry<CommandLedger.Tally, Long> e : ackCounts.entrySet()) {
       acks.add(
           counterPoint(
               e.getValue(), rigLabels("door", e.getKey().door(), "result", e.getKey().result())));
     }
     counter(out, COMMANDS, "Commands acknowledged, by door and result", acks);
+    Map<String, Long> outcomeCounts = new TreeMap<>(ledger.outcomeCounts());
+    for (String outcome : List.of("achieved", "achieved_late", "failed", "superseded")) {
+      outcomeCounts.putIfAbsent(outcome, 0L);
+    }
     List<CounterDataPointSnapshot> outcomes = new ArrayList<>();
-    for (Map.Entry<String, Long> e : ledger.outcomeCounts().entrySet()) {
+    for (Map.Entry<String, Long> e : outcomeCounts.entrySet()) {
       outcomes.add(counterPoint(e.getValue(), rigLabels("outcome", e.getKey())));
     }
     counter(out, COMMAND_RESULTS, "Commands finished, by verified outcome", outcomes);

@@ -4,12 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import com.google.gson.JsonElement;
 import io.flexrig.agent.control.RigMode;
 import io.flexrig.agent.sampler.RigSnapshot;
 import io.flexrig.agent.sampler.Sampler;
 import io.flexrig.agent.source.Quality;
 import io.flexrig.agent.source.Reading;
+import io.flexrig.agent.uplink.FleetMessages;
+import io.flexrig.proto.v1.Command;
+import io.flexrig.proto.v1.SetPowerTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.Tag;
@@ -118,6 +127,87 @@ class RigMetricsScrapeTest {
             .isLessThanOrEqualTo(e.getValue().overruns());
       }
       assertThat(scrape.value(RigMetrics.INFO + "_info", "profile", rig.profile.id())).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aCurtailmentShowsInTheScrapeAndEveryRigMetricTheDashboardsUseIsExported() throws Exception {
+    try (MetricsRig rig = new MetricsRig()) {
+      await().atMost(Duration.ofSeconds(60)).until(rig.controller::hasSession);
+      Instant now = Instant.now();
+      rig.controller.send(
+          Command.newBuilder()
+              .setCommandId("cmd-metrics")
+              .setEventId("event-metrics")
+              .setIssuedAt(FleetMessages.timestamp(now))
+              .setDeadline(FleetMessages.timestamp(now.plusSeconds(20)))
+              .setExpiresAt(FleetMessages.timestamp(now.plusSeconds(600)))
+              .setSetPowerTarget(SetPowerTarget.newBuilder().setPowerW(2500))
+              .build());
+      await().atMost(Duration.ofSeconds(30)).until(() -> !rig.controller.results.isEmpty());
+
+      Scrape scrape = Scrape.of(NodeTools.scrape(rig.metricsUrl()));
+      assertThat(scrape.value(RigMetrics.POWER_TARGET)).isEqualTo(2500);
+      assertThat(scrape.value(RigMetrics.MODE, "mode", "curtailed")).isEqualTo(1);
+      assertThat(scrape.value(RigMetrics.CURTAILED)).isEqualTo(1);
+      assertThat(
+              scrape.value(
+                  RigMetrics.COMMANDS + "_total", "door", "controller", "result", "accepted"))
+          .isEqualTo(1);
+      assertThat(
+              scrape.value(
+                  RigMetrics.COMMANDS + "_total", "door", "agent-api", "result", "accepted"))
+          .as("counters start at zero")
+          .isZero();
+      String outcome =
+          rig.controller
+              .results
+              .getFirst()
+              .getOutcome()
+              .name()
+              .replace("COMMAND_OUTCOME_", "")
+              .toLowerCase();
+      assertThat(scrape.value(RigMetrics.COMMAND_RESULTS + "_total", "outcome", outcome))
+          .isEqualTo(1);
+
+      List<Path> dashboards = dashboards();
+      JsonElement used = NodeTools.promqlMetrics(dashboards);
+      List<String> names = new ArrayList<>();
+      for (var file : used.getAsJsonObject().entrySet()) {
+        assertThat(file.getValue().getAsJsonObject().getAsJsonArray("errors").asList())
+            .as("PromQL syntax errors in %s", file.getKey())
+            .isEmpty();
+        file.getValue()
+            .getAsJsonObject()
+            .getAsJsonArray("metrics")
+            .forEach(m -> names.add(m.getAsString()));
+      }
+      assertThat(names)
+          .as("every metric of the dashboards is one of Flexrig's")
+          .allMatch(
+              n ->
+                  n.startsWith("flexrig_rig_")
+                      || n.startsWith("flexrig_agent_")
+                      || n.startsWith("flexrig_fleet_")
+                      || n.startsWith("flexrig_controller_")
+                      || n.startsWith("flexrig_event_"));
+      List<String> agentNames =
+          names.stream()
+              .filter(n -> n.startsWith("flexrig_rig_") || n.startsWith("flexrig_agent_"))
+              .distinct()
+              .toList();
+      assertThat(agentNames).isNotEmpty();
+      assertThat(scrape.families().keySet())
+          .as("the dashboards' agent metrics, against a live scrape")
+          .containsAll(agentNames);
+    }
+  }
+
+  static List<Path> dashboards() throws Exception {
+    try (var files = Files.list(NodeTools.REPO.resolve("dashboards"))) {
+      List<Path> out = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+      assertThat(out).hasSizeGreaterThanOrEqualTo(2);
+      return out;
     }
   }
 }
