@@ -2,6 +2,7 @@ package io.flexrig.agent;
 
 import com.pi4j.context.Context;
 import io.flexrig.agent.door.AgentApiSettings;
+import io.flexrig.agent.metrics.MetricsSettings;
 import io.flexrig.agent.scada.ScadaSettings;
 import io.flexrig.agent.source.opcua.OpcUaSecurity;
 import io.flexrig.agent.uplink.ClientTls;
@@ -46,6 +47,7 @@ import java.util.function.Supplier;
  *     keeps nothing (tests)
  * @param agentApi how to serve {@code AgentService} (the dial-in door); null: not served
  * @param scada how to serve the rig to a site's SCADA over OPC UA; null: not served
+ * @param metrics where to serve Prometheus {@code /metrics}; null (the default): not served
  */
 public record AgentConfig(
     String rigId,
@@ -68,7 +70,8 @@ public record AgentConfig(
     long outboxBudgetBytes,
     Path stateDir,
     AgentApiSettings agentApi,
-    ScadaSettings scada) {
+    ScadaSettings scada,
+    MetricsSettings metrics) {
 
   public AgentConfig {
     requireText(rigId, "rig_id");
@@ -138,6 +141,7 @@ public record AgentConfig(
     private Path stateDir;
     private AgentApiSettings agentApi;
     private ScadaSettings scada;
+    private MetricsSettings metrics;
 
     private Builder(String rigId, String siteId, HardwareProfile profile, String controllerTarget) {
       this.rigId = rigId;
@@ -235,6 +239,12 @@ public record AgentConfig(
       return this;
     }
 
+    /** Serves Prometheus {@code /metrics}; null (the default) does not. */
+    public Builder metrics(MetricsSettings v) {
+      metrics = v;
+      return this;
+    }
+
     public AgentConfig build() {
       return new AgentConfig(
           rigId,
@@ -257,7 +267,8 @@ public record AgentConfig(
           outboxBudgetBytes,
           stateDir,
           agentApi,
-          scada);
+          scada,
+          metrics);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.flexrig.agent;
 
 import com.pi4j.Pi4J;
 import io.flexrig.agent.door.AgentApiSettings;
+import io.flexrig.agent.metrics.MetricsSettings;
 import io.flexrig.agent.scada.ScadaSettings;
 import io.flexrig.agent.source.opcua.OpcUaSecurity;
 import io.flexrig.agent.uplink.ClientTls;
@@ -65,7 +66,9 @@ public final class AgentConfigFile {
           "opcua_server_cert",
           "opcua_server_key",
           "opcua_server_trust_dir",
-          "opcua_server_allow_none");
+          "opcua_server_allow_none",
+          "metrics_port",
+          "metrics_bind");
 
   private AgentConfigFile() {}
 
@@ -144,6 +147,7 @@ public final class AgentConfigFile {
           .stateDir(stateDir)
           .agentApi(agentApi(file, map, f))
           .scada(scada(file, f))
+          .metrics(metrics(map, f))
           .build();
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(file + ": " + e.getMessage(), e);
@@ -258,6 +262,23 @@ public final class AgentConfigFile {
         dir.resolve(f.text("agent_api_tls_cert", null)),
         dir.resolve(f.text("agent_api_tls_key", null)),
         dir.resolve(f.text("agent_api_client_ca", null)));
+  }
+
+  /**
+   * Prometheus {@code /metrics}: served only when {@code metrics_port} is set; loopback default.
+   */
+  private static MetricsSettings metrics(Map<?, ?> map, Fields f) throws InvalidConfigException {
+    if (!map.containsKey("metrics_port")) {
+      if (map.containsKey("metrics_bind")) {
+        throw f.error("metrics_bind", "only used with metrics_port");
+      }
+      return null;
+    }
+    long port = f.number("metrics_port", 0);
+    if (port > 65535) {
+      throw f.error("metrics_port", "must be a TCP port (1-65535), got " + port);
+    }
+    return new MetricsSettings(f.text("metrics_bind", MetricsSettings.DEFAULT_BIND), (int) port);
   }
 
   private static boolean usesPi4j(String address) {

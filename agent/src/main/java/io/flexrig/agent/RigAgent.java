@@ -14,6 +14,8 @@ import io.flexrig.agent.door.AgentServiceImpl;
 import io.flexrig.agent.door.CommandLedger;
 import io.flexrig.agent.door.TelemetryFeed;
 import io.flexrig.agent.journal.FileCommandJournal;
+import io.flexrig.agent.metrics.MetricsEndpoint;
+import io.flexrig.agent.metrics.RigMetrics;
 import io.flexrig.agent.outbox.SqliteOutbox;
 import io.flexrig.agent.safety.SafetyAlarm;
 import io.flexrig.agent.safety.SafetyLoop;
@@ -109,6 +111,7 @@ public final class RigAgent implements AutoCloseable {
   private volatile Held held;
   private volatile SafetyAlarm lastSafetyAlarm;
   private volatile Instant lastSafetyAlarmAt;
+  private MetricsEndpoint metrics;
   private final Supplier<Context> pi4j;
   private volatile boolean started;
 
@@ -262,6 +265,10 @@ public final class RigAgent implements AutoCloseable {
         log.error("event=opcua_server_unavailable reason={}", e.getMessage(), e);
       }
     }
+    if (config.metrics() != null) {
+      metrics = MetricsEndpoint.start(config.metrics(), new RigMetrics(this));
+      log.info("/metrics on {}:{}", config.metrics().bindAddress(), metrics.port());
+    }
     log.info(
         "agent for rig {} ({}) started; controller {}",
         config.rigId(),
@@ -313,6 +320,20 @@ public final class RigAgent implements AutoCloseable {
   /** The rig's safety envelope, as the loop last judged it. */
   public SafetyLoop safety() {
     return safety;
+  }
+
+  public AgentConfig config() {
+    return config;
+  }
+
+  /** What became of the commands of both doors. */
+  public CommandLedger commandLedger() {
+    return ledger;
+  }
+
+  /** The port /metrics is served on; -1 when it is not served (or not started). */
+  public synchronized int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
   }
 
   /** The port AgentService listens on; -1 when it is not served (or not started). */
@@ -702,6 +723,9 @@ public final class RigAgent implements AutoCloseable {
     synchronized (this) {
       if (agentApi != null) {
         agentApi.close();
+      }
+      if (metrics != null) {
+        metrics.close();
       }
     }
     ScadaPublisher publisher = scada;

@@ -73,4 +73,15 @@ class ArchitectureTest {
         .resideInAPackage("io.flexrig.controller..")
         .check(AGENT);
   }
+
+  @Test
+  void prometheusStaysInTheMetricsPackage() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.flexrig.agent.metrics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.prometheus..")
+        .check(AGENT);
+  }
 }

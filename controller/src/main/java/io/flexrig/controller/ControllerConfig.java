@@ -1,5 +1,6 @@
 package io.flexrig.controller;
 
+import io.flexrig.controller.metrics.MetricsSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param databaseUrl JDBC URL of the database ({@code jdbc:sqlite:..} or {@code
  *     jdbc:postgresql:..}); null means the SQLite file {@code databaseFile}
  * @param tls the mTLS material; required unless {@code plaintext}
+ * @param metrics where to serve Prometheus {@code /metrics}; null: not served
  */
 public record ControllerConfig(
     int port,
@@ -30,7 +32,8 @@ public record ControllerConfig(
     Clock clock,
     String bindHost,
     String databaseUrl,
-    ControllerTls tls) {
+    ControllerTls tls,
+    MetricsSettings metrics) {
 
   public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(1);
   public static final String LOOPBACK = "127.0.0.1";
@@ -75,6 +78,19 @@ public record ControllerConfig(
     }
   }
 
+  /** Without /metrics. */
+  public ControllerConfig(
+      int port,
+      Path databaseFile,
+      boolean plaintext,
+      Duration telemetryInterval,
+      Clock clock,
+      String bindHost,
+      String databaseUrl,
+      ControllerTls tls) {
+    this(port, databaseFile, plaintext, telemetryInterval, clock, bindHost, databaseUrl, tls, null);
+  }
+
   /** Uses the SQLite file {@code databaseFile}. */
   public ControllerConfig(
       int port,
@@ -100,13 +116,35 @@ public record ControllerConfig(
   /** The same, on the database at a JDBC URL. */
   public ControllerConfig withDatabaseUrl(String url) {
     return new ControllerConfig(
-        port, databaseFile, plaintext, telemetryInterval, clock, bindHost, url, tls);
+        port, databaseFile, plaintext, telemetryInterval, clock, bindHost, url, tls, metrics);
   }
 
   /** The same, with mutual TLS instead of plaintext. */
   public ControllerConfig withTls(ControllerTls material) {
     return new ControllerConfig(
-        port, databaseFile, false, telemetryInterval, clock, bindHost, databaseUrl, material);
+        port,
+        databaseFile,
+        false,
+        telemetryInterval,
+        clock,
+        bindHost,
+        databaseUrl,
+        material,
+        metrics);
+  }
+
+  /** The same, serving Prometheus {@code /metrics}. */
+  public ControllerConfig withMetrics(MetricsSettings settings) {
+    return new ControllerConfig(
+        port,
+        databaseFile,
+        plaintext,
+        telemetryInterval,
+        clock,
+        bindHost,
+        databaseUrl,
+        tls,
+        settings);
   }
 
   /** Plaintext on loopback with a 1 s telemetry interval and the UTC system clock. */

@@ -1,5 +1,6 @@
 package io.flexrig.controller;
 
+import io.flexrig.controller.metrics.MetricsSettings;
 import io.flexrig.controller.openadr.OpenAdrLink;
 import io.flexrig.controller.openadr.OpenAdrSettings;
 import io.flexrig.controller.systemd.ServiceHeartbeat;
@@ -55,7 +56,9 @@ public final class ControllerMain {
           "openadr-ven-name",
           "openadr-simple-kw",
           "openadr-response-s",
-          "openadr-poll-s");
+          "openadr-poll-s",
+          "metrics-port",
+          "metrics-host");
 
   private ControllerMain() {}
 
@@ -73,7 +76,8 @@ public final class ControllerMain {
               + " [--grid-token-file FILE] | --dev-plaintext) [--telemetry-interval-ms N]"
               + " [--openadr-vtn URL --openadr-client-id ID --openadr-secret-file FILE"
               + " --openadr-program NAME --openadr-site SITE [--openadr-simple-kw K1,K2,K3]"
-              + " [--openadr-response-s S] [--openadr-poll-s S] [--openadr-ven-name NAME]]");
+              + " [--openadr-response-s S] [--openadr-poll-s S] [--openadr-ven-name NAME]]"
+              + " [--metrics-port N [--metrics-host ADDR]]");
       System.exit(2);
       return;
     }
@@ -221,6 +225,15 @@ public final class ControllerMain {
               + " scripts/flexrig-pki.sh), or --dev-plaintext for a development run on loopback");
     }
     try {
+      MetricsSettings metrics = null;
+      if (p.getProperty("metrics-port") != null) {
+        metrics =
+            new MetricsSettings(
+                p.getProperty("metrics-host", MetricsSettings.DEFAULT_BIND).strip(),
+                Integer.parseInt(p.getProperty("metrics-port").strip()));
+      } else if (p.getProperty("metrics-host") != null) {
+        throw new IllegalArgumentException("--metrics-host is only used with --metrics-port");
+      }
       return new ControllerConfig(
           Integer.parseInt(p.getProperty("port").strip()),
           Path.of(p.getProperty("db").strip()),
@@ -229,7 +242,8 @@ public final class ControllerMain {
           Clock.systemUTC(),
           p.getProperty("host").strip(),
           p.getProperty("db-url") == null ? null : p.getProperty("db-url").strip(),
-          tls);
+          tls,
+          metrics);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage(), e);
     }

@@ -9,6 +9,8 @@ import io.flexrig.controller.grpc.GridServiceImpl;
 import io.flexrig.controller.grpc.GridTokens;
 import io.flexrig.controller.grpc.InternalGridDoor;
 import io.flexrig.controller.grpc.SessionRegistry;
+import io.flexrig.controller.metrics.FleetMetrics;
+import io.flexrig.controller.metrics.MetricsEndpoint;
 import io.flexrig.controller.store.ControllerStore;
 import io.flexrig.controller.store.StoredRig;
 import io.flexrig.proto.v1.FleetServiceGrpc;
@@ -24,7 +26,6 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -57,8 +58,9 @@ public final class FleetController implements AutoCloseable {
   private CurtailmentEventRunner events;
   private GridServiceImpl grid;
   private HealthStatusManager health;
-  private ExecutorService executor;
+  private ThreadPoolExecutor executor;
   private Server server;
+  private MetricsEndpoint metrics;
   private boolean closed;
 
   public FleetController(ControllerConfig config) {
@@ -130,6 +132,21 @@ public final class FleetController implements AutoCloseable {
               .addService(health.getHealthService())
               .build()
               .start();
+      if (config.metrics() != null) {
+        ControllerStore s = store;
+        ThreadPoolExecutor rpc = executor;
+        metrics =
+            MetricsEndpoint.start(
+                config.metrics(),
+                new FleetMetrics(
+                    fleet,
+                    events,
+                    sessions::size,
+                    () -> s.writer().backlog(),
+                    () -> rpc.getQueue().size(),
+                    config.clock()));
+        log.info("/metrics on {}:{}", config.metrics().bindAddress(), metrics.port());
+      }
     } catch (IOException e) {
       closeQuietly();
       throw new UncheckedIOException(
@@ -180,6 +197,11 @@ public final class FleetController implements AutoCloseable {
     return new InternalGridDoor(grid, adapterName);
   }
 
+  /** The port /metrics is served on; -1 when it is not served (or not started). */
+  public synchronized int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
+  }
+
   /** The in-memory fleet, for embedding (demo, benchmarks). */
   public synchronized FleetState fleet() {
     if (fleet == null) {
@@ -203,6 +225,9 @@ public final class FleetController implements AutoCloseable {
   }
 
   private void closeQuietly() {
+    if (metrics != null) {
+      metrics.close();
+    }
     if (health != null) {
       health.enterTerminalState();
     }

@@ -65,4 +65,13 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule controllerNeverImportsTheAgent =
       noClasses().should().dependOnClassesThat().resideInAPackage("io.flexrig.agent..");
+
+  @ArchTest
+  static final ArchRule prometheusStaysInTheMetricsPackage =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("io.flexrig.controller.metrics..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.prometheus..");
 }

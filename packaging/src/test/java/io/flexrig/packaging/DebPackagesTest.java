@@ -38,7 +38,7 @@ class DebPackagesTest {
             "/opt/flexrig/bin/flexrig-agent",
             "/opt/flexrig/lib/agent/flexrig-agent-0.1.0-SNAPSHOT.jar",
             "/opt/flexrig/lib/agent/jna-5.17.0.jar",
-            "/opt/flexrig/lib/agent/slf4j-simple-2.0.20.jar",
+            "/opt/flexrig/lib/agent/flexrig-logfmt-0.1.0-SNAPSHOT.jar",
             "/opt/flexrig/hardware-profiles/antminer-s19j-pro.yaml",
             "/etc/flexrig/agent.yaml",
             "/var/lib/flexrig/",

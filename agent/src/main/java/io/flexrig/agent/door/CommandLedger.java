@@ -10,6 +10,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What became of the commands the agent accepted, through either door, for {@code
@@ -27,6 +30,23 @@ public final class CommandLedger {
 
   private final Clock clock;
   private final List<CommandStatus> recent = new ArrayList<>(); // newest first
+  private final Map<Tally, Long> acks = new TreeMap<>();
+  private final Map<String, Long> outcomes = new TreeMap<>();
+
+  /**
+   * One kind of ack: which door the command came through and what became of it.
+   *
+   * @param door {@link #CONTROLLER} or {@link #AGENT_API}
+   * @param result {@code accepted}, {@code clamped} (accepted within the limits) or {@code
+   *     rejected}
+   */
+  public record Tally(String door, String result) implements Comparable<Tally> {
+    @Override
+    public int compareTo(Tally o) {
+      int c = door.compareTo(o.door);
+      return c != 0 ? c : result.compareTo(o.result);
+    }
+  }
 
   public CommandLedger(Clock clock) {
     this.clock = clock;
@@ -34,6 +54,8 @@ public final class CommandLedger {
 
   /** Records an ack; rejected commands and repeated ids are not recorded again. */
   public synchronized void acknowledged(Command command, CommandAck ack, String source) {
+    String result = !ack.getAccepted() ? "rejected" : ack.getClamped() ? "clamped" : "accepted";
+    acks.merge(new Tally(source, result), 1L, Long::sum);
     if (!ack.getAccepted()) {
       return;
     }
@@ -51,6 +73,7 @@ public final class CommandLedger {
 
   /** Records a command's verified outcome. */
   public synchronized void finished(CommandResult result) {
+    outcomes.merge(outcomeName(result.getOutcome()), 1L, Long::sum);
     for (int i = 0; i < recent.size(); i++) {
       CommandStatus s = recent.get(i);
       if (s.getCommand().getCommandId().equals(result.getCommandId())) {
@@ -58,6 +81,20 @@ public final class CommandLedger {
         return;
       }
     }
+  }
+
+  /** Acks given since start, by door and result (for {@code /metrics}). */
+  public synchronized Map<Tally, Long> ackCounts() {
+    return Map.copyOf(acks);
+  }
+
+  /** Verified outcomes since start, by outcome ({@code achieved}, {@code failed}, ...). */
+  public synchronized Map<String, Long> outcomeCounts() {
+    return Map.copyOf(outcomes);
+  }
+
+  private static String outcomeName(CommandOutcome outcome) {
+    return outcome.name().replace("COMMAND_OUTCOME_", "").toLowerCase(Locale.ROOT);
   }
 
   /** The command in force (if any) and the recent ones. */

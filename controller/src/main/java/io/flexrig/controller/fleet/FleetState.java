@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The fleet in memory: rigs by id, their sessions, latest samples and held commands.
@@ -30,6 +31,7 @@ public final class FleetState {
   private final ConcurrentHashMap<String, RigEntry> rigs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Set<String>> rigIdsBySite = new ConcurrentHashMap<>();
   private final AtomicLong sessionIds = new AtomicLong();
+  private final LongAdder samplesReceived = new LongAdder();
 
   public FleetState(Clock clock) {
     this(clock, DEFAULT_STALE_AFTER);
@@ -68,12 +70,18 @@ public final class FleetState {
 
   /** Records a sample as the rig's latest unless a newer sequence is already there. */
   public void recordSample(String rigId, RigSample sample) {
+    samplesReceived.increment();
     RigEntry entry = rigs.get(rigId);
     if (entry == null) {
       return;
     }
     entry.latest.accumulateAndGet(
         sample, (old, next) -> old == null || next.sequence() > old.sequence() ? next : old);
+  }
+
+  /** Samples recorded since start, of known rigs or not (the ingest rate, for /metrics). */
+  public long samplesReceived() {
+    return samplesReceived.sum();
   }
 
   /** Highest telemetry sequence stored durably for the rig (0 if none). */
