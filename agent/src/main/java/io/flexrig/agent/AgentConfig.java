@@ -3,6 +3,7 @@ package io.flexrig.agent;
 import com.pi4j.context.Context;
 import io.flexrig.agent.door.AgentApiSettings;
 import io.flexrig.agent.source.opcua.OpcUaSecurity;
+import io.flexrig.agent.time.SteadyClock;
 import io.flexrig.agent.uplink.ClientTls;
 import io.flexrig.core.profile.HardwareProfile;
 import java.nio.file.Path;
@@ -128,7 +129,8 @@ public record AgentConfig(
     private Duration telemetryInterval = Duration.ofSeconds(1);
     private String i2cProviderId = "linuxfs-i2c";
     private Supplier<Context> pi4j;
-    private Clock clock = Clock.systemUTC();
+    // Steps of the board's wall clock must not move held commands' expiries (see SteadyClock).
+    private Clock clock = SteadyClock.system();
     private int outboxCapacity = 3600;
     private Duration maxReconnectBackoff = Duration.ofSeconds(30);
     private Duration commandGrace = Duration.ofSeconds(30);
