@@ -5,6 +5,7 @@ import io.flexrig.agent.door.AgentApiSettings;
 import io.flexrig.agent.metrics.MetricsSettings;
 import io.flexrig.agent.scada.ScadaSettings;
 import io.flexrig.agent.source.opcua.OpcUaSecurity;
+import io.flexrig.agent.time.SteadyClock;
 import io.flexrig.agent.uplink.ClientTls;
 import io.flexrig.core.profile.HardwareProfile;
 import java.nio.file.Path;
@@ -134,7 +135,8 @@ public record AgentConfig(
     private Duration telemetryInterval = Duration.ofSeconds(1);
     private String i2cProviderId = "linuxfs-i2c";
     private Supplier<Context> pi4j;
-    private Clock clock = Clock.systemUTC();
+    // Steps of the board's wall clock must not move held commands' expiries (see SteadyClock).
+    private Clock clock = SteadyClock.system();
     private int outboxCapacity = 3600;
     private Duration maxReconnectBackoff = Duration.ofSeconds(30);
     private Duration commandGrace = Duration.ofSeconds(30);

@@ -42,6 +42,7 @@ import io.flexrig.agent.source.opcua.OutletSwitch;
 import io.flexrig.agent.source.spi.Pi4jSpi;
 import io.flexrig.agent.status.RigStatus;
 import io.flexrig.agent.status.StatusFile;
+import io.flexrig.agent.time.SteadyClock;
 import io.flexrig.agent.uplink.FleetMessages;
 import io.flexrig.agent.uplink.FleetUplink;
 import io.flexrig.agent.uplink.MemoryOutbox;
@@ -169,6 +170,9 @@ public final class RigAgent implements AutoCloseable {
             outbox,
             this::hello,
             this::onCommand);
+    if (config.clock() instanceof SteadyClock steady) {
+      uplink.onControllerTime(steady::alignTo);
+    }
     this.journal = openJournal(config);
     this.safety = SafetyLoop.forProfile(config.profile());
     FrequencyResponse fr = config.profile().frequencyResponse();

@@ -14,6 +14,7 @@ import io.flexrig.proto.v1.SetPowerTarget;
 import io.flexrig.sim.SimulatedRig;
 import io.flexrig.sim.SimulatedSite;
 import io.flexrig.sim.SimulatedSite.RigEndpoints;
+import io.flexrig.testkit.SuiteFigures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -138,6 +139,9 @@ class AgentRestartTest {
         samples.stream().filter(s -> s.at().isAfter(reached) && s.at().isBefore(eventEnd)).toList();
     assertThat(duringEvent).hasSizeGreaterThan(50);
     assertThat(duringEvent).allSatisfy(s -> assertThat(s.watts()).isLessThanOrEqualTo(ceilingW));
+    SuiteFigures.record(AgentRestartTest.class, "agent kill -9 during a curtailment", 1);
+    SuiteFigures.record(
+        AgentRestartTest.class, "rig power samples above the setpoint in the event", 0);
   }
 
   private Path writeConfig(RigEndpoints e) throws Exception {

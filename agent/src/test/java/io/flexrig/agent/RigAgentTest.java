@@ -290,4 +290,61 @@ class RigAgentTest {
         .atMost(10, TimeUnit.SECONDS)
         .until(() -> agent.latestSnapshot().powerW().source().equals(RigSnapshot.OUTLET_POWER));
   }
+
+  @Test
+  @Tag("reliability")
+  void aCommandGivenWhileTheMinerApiIsAwayIsAppliedWhenTheApiReturns() throws Exception {
+    await()
+        .atMost(15, TimeUnit.SECONDS)
+        .until(
+            () ->
+                controller.hasSession()
+                    && agent.latestSnapshot() != null
+                    && agent.latestSnapshot().hashrateThs().quality()
+                        == io.flexrig.agent.source.Quality.GOOD);
+    int port = site.minerApi("rig-1").port();
+    site.minerApi("rig-1").close();
+    Instant down = Instant.now();
+    Instant now = Instant.now();
+    controller.send(
+        Command.newBuilder()
+            .setCommandId("cmd-away")
+            .setEventId("event-away")
+            .setIssuedAt(FleetMessages.timestamp(now))
+            .setDeadline(FleetMessages.timestamp(now.plusSeconds(30)))
+            .setExpiresAt(FleetMessages.timestamp(now.plusSeconds(600)))
+            .setSetPowerTarget(SetPowerTarget.newBuilder().setPowerW(2200))
+            .build());
+    await().atMost(5, TimeUnit.SECONDS).until(() -> !controller.acks.isEmpty());
+    assertThat(controller.acks.getFirst().getAccepted())
+        .as("accepted and journaled even though the knob cannot be reached yet")
+        .isTrue();
+    int storedBefore = controller.stored.size();
+    Thread.sleep(2_000);
+
+    RigSnapshot whileAway = agent.latestSnapshot();
+    assertThat(whileAway.sampledAt()).isAfter(down.plusSeconds(1));
+    assertThat(whileAway.hashrateThs().quality())
+        .as("no hashrate passes for fresh while the miner API is away")
+        .isNotEqualTo(io.flexrig.agent.source.Quality.GOOD);
+    assertThat(whileAway.powerW().usable()).as("power still flows from the meters").isTrue();
+    assertThat(controller.stored.size()).as("telemetry keeps flowing").isGreaterThan(storedBefore);
+    assertThat(site.rig("rig-1").powerTargetW()).isEqualTo(profile.nameplate().powerW());
+
+    try (var back = new io.flexrig.sim.cgminer.CgminerApiServer(site.rig("rig-1"), port).start()) {
+      await()
+          .atMost(30, TimeUnit.SECONDS)
+          .alias("the held command reaches the miner once its API is back")
+          .until(() -> site.rig("rig-1").powerTargetW() == 2200);
+      await()
+          .atMost(20, TimeUnit.SECONDS)
+          .until(
+              () ->
+                  agent.latestSnapshot().hashrateThs().quality()
+                      == io.flexrig.agent.source.Quality.GOOD);
+      agent.close();
+    }
+    io.flexrig.testkit.SuiteFigures.record(
+        RigAgentTest.class, "miner API outages during a curtailment command", 1);
+  }
 }

@@ -220,6 +220,16 @@ public final class SimulatedSite implements AutoCloseable {
         .orElseThrow(() -> new NoSuchElementException("no rig " + rigId));
   }
 
+  /**
+   * The rig's miner API server, e.g. for a test to take it away ({@code close()}) and bring a new
+   * one back on the same port.
+   *
+   * @throws NoSuchElementException for an unknown rig id
+   */
+  public CgminerApiServer minerApi(String rigId) {
+    return cgminerServers.get(endpoints.indexOf(endpoints(rigId)));
+  }
+
   public String opcUaEndpointUrl() {
     return opcUa.endpointUrl();
   }

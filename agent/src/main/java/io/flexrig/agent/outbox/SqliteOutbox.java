@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The durable outbox: every sample stays in an SQLite file on the board until the controller
@@ -48,6 +50,11 @@ public final class SqliteOutbox implements TelemetryOutbox, AutoCloseable {
   private long dropped;
   private long storedBytes;
   private int size;
+  private boolean diskFull;
+  // Alarms that could not be written (disk full): still sent, kept until acknowledged as the rest.
+  private final List<MemoryAlarm> unwrittenAlarms = new ArrayList<>();
+
+  private record MemoryAlarm(long afterSequence, Alarm alarm) {}
 
   private SqliteOutbox(Connection db, long budgetBytes, LongConsumer dropListener) {
     this.db = db;
@@ -64,6 +71,18 @@ public final class SqliteOutbox implements TelemetryOutbox, AutoCloseable {
    * @throws UncheckedIOException when the file cannot be opened
    */
   public static SqliteOutbox open(Path file, long budgetBytes, LongConsumer dropListener) {
+    return open(file, budgetBytes, 0, dropListener);
+  }
+
+  /**
+   * Opens the outbox with a hard cap on its file as well: past {@code maxFileBytes} SQLite answers
+   * "database or disk is full", exactly as when the board's disk fills up, and the outbox handles
+   * both the same way (see {@link #append}).
+   *
+   * @param maxFileBytes most bytes the database file may grow to; 0 for no cap but the disk's
+   */
+  public static SqliteOutbox open(
+      Path file, long budgetBytes, long maxFileBytes, LongConsumer dropListener) {
     if (budgetBytes < 1024) {
       throw new IllegalArgumentException(
           "outbox disk budget must be >= 1024 bytes: " + budgetBytes);
@@ -76,7 +95,7 @@ public final class SqliteOutbox implements TelemetryOutbox, AutoCloseable {
       Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
       try {
         SqliteOutbox outbox = new SqliteOutbox(c, budgetBytes, dropListener);
-        outbox.init();
+        outbox.init(maxFileBytes);
         return outbox;
       } catch (SQLException | RuntimeException e) {
         c.close();
@@ -89,10 +108,17 @@ public final class SqliteOutbox implements TelemetryOutbox, AutoCloseable {
     }
   }
 
-  private void init() throws SQLException {
+  private void init(long maxFileBytes) throws SQLException {
     try (Statement st = db.createStatement()) {
       st.execute("PRAGMA journal_mode=WAL");
       st.execute("PRAGMA synchronous=FULL");
+      if (maxFileBytes > 0) {
+        long pageSize;
+        try (ResultSet rs = st.executeQuery("PRAGMA page_size")) {
+          pageSize = rs.next() ? rs.getLong(1) : 4096;
+        }
+        st.execute("PRAGMA max_page_count=" + Math.max(8, maxFileBytes / pageSize));
+      }
       st.execute(
           "CREATE TABLE IF NOT EXISTS samples (sequence INTEGER NOT NULL PRIMARY KEY,"
               + " sample BLOB NOT NULL)");
@@ -165,7 +191,10 @@ public final class SqliteOutbox implements TelemetryOutbox, AutoCloseable {
         dropped += freed;
       } catch (SQLException e) {
         rollback();
-        throw new UncheckedIOException(new IOException("outbox append failed", e));
+        if (!isDiskFull(e)) {
+          throw new UncheckedIOException(new IOException("outbox append failed", e));
+        }
+        appendOnFullDisk(sequence, bytes);
       }
       droppedNow = dropped > before ? dropped : 0;
       numbered = unnumbered.toBuilder().setSequence(sequence).build();
@@ -178,6 +207,71 @@ public final class SqliteOutbox implements TelemetryOutbox, AutoCloseable {
       dropListener.accept(droppedNow);
     }
     return numbered;
+  }
+
+  /**
+   * The disk (or the file cap) is full: drop the oldest tenth of the kept samples, which frees
+   * their pages for reuse, and try once more. If even that fails (nothing left to drop, or the
+   * deletion itself cannot be written), this sample is dropped instead. Either way the drop is
+   * counted and reported, the sequence moves on, and the database stays consistent: every change is
+   * one SQLite transaction, rolled back whole when it cannot be written.
+   */
+  private void appendOnFullDisk(long sequence, byte[] bytes) {
+    if (!diskFull) {
+      log.warn(
+          "event=outbox_disk_full kept={} stored_bytes={} reason=\"database or disk is full;"
+              + " dropping the oldest samples\"",
+          size,
+          storedBytes);
+    }
+    diskFull = true;
+    try {
+      int drop = Math.max(1, size / 10);
+      long through = -1;
+      long freedBytes = 0;
+      int freed = 0;
+      try (PreparedStatement ps =
+          db.prepareStatement(
+              "SELECT sequence, LENGTH(sample) FROM samples ORDER BY sequence LIMIT ?")) {
+        ps.setInt(1, drop);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            through = rs.getLong(1);
+            freedBytes += rs.getLong(2);
+            freed++;
+          }
+        }
+      }
+      if (through >= 0) {
+        delete(through);
+        setCounter("dropped", dropped + freed);
+        db.commit();
+        size -= freed;
+        storedBytes -= freedBytes;
+        dropped += freed;
+      }
+      insert(sequence, bytes);
+      setCounter("last_sequence", sequence);
+      db.commit();
+      size++;
+      storedBytes += bytes.length;
+    } catch (SQLException e) {
+      rollback();
+      dropped++; // this sample: counted in memory, persisted with the next successful write
+      log.warn("event=outbox_sample_dropped sequence={} reason=\"{}\"", sequence, e.getMessage());
+    }
+    lastSequence = sequence;
+  }
+
+  private static boolean isDiskFull(SQLException e) {
+    return e instanceof SQLiteException lite
+        ? lite.getResultCode().code == SQLiteErrorCode.SQLITE_FULL.code
+        : e.getErrorCode() == SQLiteErrorCode.SQLITE_FULL.code;
+  }
+
+  /** True once the disk (or the file cap) was found full since this outbox was opened. */
+  public synchronized boolean diskFull() {
+    return diskFull;
   }
 
   private void delete(long throughSequence) throws SQLException {
@@ -254,6 +348,7 @@ public final class SqliteOutbox implements TelemetryOutbox, AutoCloseable {
         ps.setLong(1, sequence);
         ps.executeUpdate();
       }
+      unwrittenAlarms.removeIf(m -> m.afterSequence() < sequence);
       if (freed == 0) {
         db.commit();
         return;
@@ -324,7 +419,12 @@ public final class SqliteOutbox implements TelemetryOutbox, AutoCloseable {
       db.commit();
     } catch (SQLException e) {
       rollback();
-      throw new UncheckedIOException(new IOException("outbox cannot keep the alarm", e));
+      if (!isDiskFull(e)) {
+        throw new UncheckedIOException(new IOException("outbox cannot keep the alarm", e));
+      }
+      // Never dropped: an alarm is often about this very disk. Kept in memory until acknowledged.
+      diskFull = true;
+      unwrittenAlarms.add(new MemoryAlarm(lastSequence, alarm));
     }
   }
 
@@ -337,6 +437,7 @@ public final class SqliteOutbox implements TelemetryOutbox, AutoCloseable {
         out.add(Alarm.parseFrom(rs.getBytes(1)));
       }
       db.commit();
+      unwrittenAlarms.forEach(m -> out.add(m.alarm()));
     } catch (SQLException | InvalidProtocolBufferException e) {
       rollback();
       throw new UncheckedIOException(new IOException("outbox cannot read alarms", e));
@@ -353,7 +454,14 @@ public final class SqliteOutbox implements TelemetryOutbox, AutoCloseable {
     try {
       db.rollback();
     } catch (SQLException e) {
-      log.warn("Outbox rollback failed", e);
+      // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL among them); the
+      // driver's ROLLBACK then fails before it opens the next transaction, and every later
+      // statement would commit on its own. Open it here so each change stays one transaction.
+      try (Statement st = db.createStatement()) {
+        st.execute("BEGIN");
+      } catch (SQLException alreadyOpen) {
+        log.warn("Outbox rollback failed", e);
+      }
     }
   }
 

@@ -14,6 +14,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
@@ -60,6 +61,7 @@ public final class FleetUplink implements AutoCloseable {
   private long backoffMillis;
   private boolean closed;
   private volatile boolean accepted;
+  private volatile Consumer<Instant> controllerTime = t -> {};
 
   /**
    * @param hello builds this rig's hello; the uplink fills in {@code last_sequence}
@@ -93,6 +95,14 @@ public final class FleetUplink implements AutoCloseable {
             .maxInboundMessageSize(1 << 20)
             .build();
     this.stub = FleetServiceGrpc.newStub(channel);
+  }
+
+  /**
+   * Hears the controller's clock from each accepted hello (e.g. to align the agent's clock, since
+   * commands are timed in the controller's clock). Called on the uplink thread; must not block.
+   */
+  public void onControllerTime(Consumer<Instant> listener) {
+    this.controllerTime = listener;
   }
 
   public void start() {
@@ -212,6 +222,10 @@ public final class FleetUplink implements AutoCloseable {
         outbox.ackThrough(stored);
         resendPendingAlarms();
         warnOnClockSkew(m.getHelloAccepted().getControllerTime());
+        if (m.getHelloAccepted().hasControllerTime()) {
+          controllerTime.accept(
+              FleetMessages.instantOrNull(true, m.getHelloAccepted().getControllerTime()));
+        }
         s.sentThrough = stored;
         s.accepted = true;
         accepted = true;

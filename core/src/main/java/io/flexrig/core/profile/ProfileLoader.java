@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 
@@ -51,18 +52,28 @@ public final class ProfileLoader {
 
   /** Loads a profile from a reader; the caller closes it. */
   public static HardwareProfile load(String sourceName, Reader yaml) throws ProfileException {
+    String text;
+    try {
+      // Profiles are a few kilobytes; holding the text lets a bad character be located by line.
+      text = readAll(yaml);
+    } catch (IOException e) {
+      throw new ProfileException(
+          List.of(new ProfileError(sourceName, 0, FILE_FIELD, "cannot read: " + e.getMessage())));
+    }
     ProfileProblems problems = new ProfileProblems(sourceName);
     Optional<Node> root;
     try {
       LoadSettings settings = LoadSettings.builder().setLabel(sourceName).build();
-      root = new Compose(settings).composeReader(yaml);
+      root = new Compose(settings).composeString(text);
     } catch (MarkedYamlEngineException e) {
       throw new ProfileException(List.of(syntaxError(sourceName, e)));
+    } catch (ReaderException e) {
+      throw new ProfileException(List.of(forbiddenCharacter(sourceName, text, e)));
     } catch (YamlEngineException e) {
       throw new ProfileException(
           List.of(
               new ProfileError(
-                  sourceName, 0, SYNTAX_FIELD, "cannot read YAML: " + e.getMessage())));
+                  sourceName, 1, SYNTAX_FIELD, "cannot read YAML: " + e.getMessage())));
     }
     if (root.isEmpty()) {
       throw new ProfileException(
@@ -91,8 +102,40 @@ public final class ProfileLoader {
         draft.frequencyResponse());
   }
 
+  private static String readAll(Reader reader) throws IOException {
+    StringBuilder text = new StringBuilder();
+    char[] chunk = new char[8192];
+    for (int n; (n = reader.read(chunk)) != -1; ) {
+      text.append(chunk, 0, n);
+    }
+    return text.toString();
+  }
+
+  /**
+   * YAML forbids control characters (a NUL from a truncated write, a stray escape); the reader
+   * gives only a code point index, so the line is counted here for the technician.
+   */
+  private static ProfileError forbiddenCharacter(
+      String sourceName, String text, ReaderException e) {
+    int codePoints = text.codePointCount(0, text.length());
+    int end = text.offsetByCodePoints(0, Math.max(0, Math.min(e.getPosition(), codePoints)));
+    int line = 1;
+    for (int i = 0; i < end; i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+      }
+    }
+    return new ProfileError(
+        sourceName,
+        line,
+        SYNTAX_FIELD,
+        String.format(
+            "character U+%04X is not allowed in a YAML file (a control character or a damaged file?)",
+            e.getCodePoint()));
+  }
+
   private static ProfileError syntaxError(String sourceName, MarkedYamlEngineException e) {
-    int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
+    int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(1);
     String what = e.getProblem() == null ? e.getMessage() : e.getProblem();
     // The parser notices a mistake where the next token does not fit, often a line after the
     // actual slip; the context mark says where the construct it was reading began.

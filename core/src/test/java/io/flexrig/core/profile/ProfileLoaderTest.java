@@ -170,6 +170,23 @@ class ProfileLoaderTest {
   }
 
   @Test
+  void controlCharacterIsReportedOnTheLineWhereItSits() throws Exception {
+    // Found by the fuzzer: a file ending in NUL bytes (a write cut short) was reported at line 0.
+    String damaged = exemplar().replaceFirst("\n  min_on_s:", "\n  min_on_s:\u0000");
+
+    List<ProfileError> errors = errorsOf("damaged.yaml", damaged);
+
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.line()).isEqualTo(lineOf(damaged, "min_on_s"));
+              assertThat(e.field()).isEqualTo(ProfileLoader.SYNTAX_FIELD);
+              assertThat(e.message()).contains("U+0000");
+            });
+  }
+
+  @Test
   void quotedNumberIsAWrongTypeNotSilentlyConverted() throws Exception {
     String yaml = exemplar().replace("min_fan_rpm: 1500", "min_fan_rpm: \"1500\"");
 

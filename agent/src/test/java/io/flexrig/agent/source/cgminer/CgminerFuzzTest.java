@@ -3,6 +3,7 @@ package io.flexrig.agent.source.cgminer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flexrig.agent.Fixtures;
+import io.flexrig.testkit.SuiteFigures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -91,6 +92,8 @@ class CgminerFuzzTest {
         progress.typedErrors,
         PER_INPUT_LIMIT);
     assertThat(progress.tried).isEqualTo(iterations);
+    SuiteFigures.record(CgminerFuzzTest.class, "miner API replies tried", progress.tried);
+    SuiteFigures.record(CgminerFuzzTest.class, "of which typed errors", progress.typedErrors);
     assertThat(progress.tried - progress.typedErrors)
         .as("inputs that parsed: the mutations must reach past the first bytes")
         .isGreaterThan(iterations / 10);

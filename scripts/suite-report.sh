@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Prints the reliability suite's figures: those the tests recorded (tab-separated test, figure,
+# value; see io.flexrig.testkit.SuiteFigures) and the inputs each Jazzer target tried, taken from
+# the build log (libFuzzer prints "Done N runs in S second(s)" at the end of each fuzzing run).
+set -euo pipefail
+figures=${1:-target/suite-figures.tsv}
+log=${2:-target/test.log}
+
+echo
+echo "== Reliability suite figures =="
+if [[ -s $figures ]]; then
+  awk -F'\t' '{ printf "  %-34s %-44s %s\n", $1, $2, $3 }' "$figures"
+else
+  echo "  (no figures recorded: $figures is missing or empty)"
+fi
+if [[ -s $log ]]; then
+  awk '
+    match($0, /\(fuzz-[a-z0-9-]+\)/) { target = substr($0, RSTART + 6, RLENGTH - 7) }
+    match($0, /Done [0-9]+ runs in [0-9]+ second/) {
+      split(substr($0, RSTART, RLENGTH), w, " ")
+      printf "  %-34s %-44s %s\n", "Jazzer " target, "inputs tried in " w[5] " s", w[2]
+      total += w[2]
+    }
+    END { if (total) printf "  %-34s %-44s %d\n", "Jazzer (all targets)", "inputs tried", total }
+  ' "$log"
+fi
