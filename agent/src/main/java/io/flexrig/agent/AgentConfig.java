@@ -4,6 +4,7 @@ import com.pi4j.context.Context;
 import io.flexrig.agent.door.AgentApiSettings;
 import io.flexrig.agent.source.opcua.OpcUaSecurity;
 import io.flexrig.agent.uplink.ClientTls;
+import io.flexrig.agent.workload.WorkloadSettings;
 import io.flexrig.core.profile.HardwareProfile;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,6 +45,8 @@ import java.util.function.Supplier;
  * @param stateDir where the agent keeps what must survive a restart (the command journal); null
  *     keeps nothing (tests)
  * @param agentApi how to serve {@code AgentService} (the dial-in door); null: not served
+ * @param workloads which of the profile's workloads the agent runs and how; {@link
+ *     WorkloadSettings#NONE} (the firmware runs them) when null
  */
 public record AgentConfig(
     String rigId,
@@ -65,7 +68,8 @@ public record AgentConfig(
     Path outboxFile,
     long outboxBudgetBytes,
     Path stateDir,
-    AgentApiSettings agentApi) {
+    AgentApiSettings agentApi,
+    WorkloadSettings workloads) {
 
   public AgentConfig {
     requireText(rigId, "rig_id");
@@ -74,6 +78,7 @@ public record AgentConfig(
     requireText(controllerTarget, "controller");
     Objects.requireNonNull(opcUaSecurity, "opcUaSecurity");
     sensorAddressOverrides = Map.copyOf(sensorAddressOverrides);
+    workloads = workloads == null ? WorkloadSettings.NONE : workloads;
     Objects.requireNonNull(telemetryInterval, "telemetryInterval");
     if (telemetryInterval.isZero() || telemetryInterval.isNegative()) {
       throw new IllegalArgumentException(
@@ -134,6 +139,7 @@ public record AgentConfig(
     private Duration commandGrace = Duration.ofSeconds(30);
     private Path stateDir;
     private AgentApiSettings agentApi;
+    private WorkloadSettings workloads = WorkloadSettings.NONE;
 
     private Builder(String rigId, String siteId, HardwareProfile profile, String controllerTarget) {
       this.rigId = rigId;
@@ -225,6 +231,12 @@ public record AgentConfig(
       return this;
     }
 
+    /** Which workloads the agent supervises; none (the default) leaves them to the firmware. */
+    public Builder workloads(WorkloadSettings v) {
+      workloads = v;
+      return this;
+    }
+
     public AgentConfig build() {
       return new AgentConfig(
           rigId,
@@ -246,7 +258,8 @@ public record AgentConfig(
           outboxFile,
           outboxBudgetBytes,
           stateDir,
-          agentApi);
+          agentApi,
+          workloads);
     }
   }
 }

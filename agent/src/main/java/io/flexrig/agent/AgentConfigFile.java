@@ -56,7 +56,8 @@ public final class AgentConfigFile {
           "agent_api_plaintext",
           "agent_api_tls_cert",
           "agent_api_tls_key",
-          "agent_api_client_ca");
+          "agent_api_client_ca",
+          "workloads");
 
   private AgentConfigFile() {}
 
@@ -134,6 +135,7 @@ public final class AgentConfigFile {
           .commandGrace(Duration.ofSeconds(f.number("command_grace_s", 30)))
           .stateDir(stateDir)
           .agentApi(agentApi(file, map, f))
+          .workloads(io.flexrig.agent.workload.WorkloadSettingsYaml.parse(map.get("workloads")))
           .build();
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(file + ": " + e.getMessage(), e);

@@ -27,17 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>One daemon thread schedules starts and restarts; one daemon thread per running process pumps
  * its output. All public methods may be called from any thread.
  */
-public final class WorkloadSupervisor implements AutoCloseable {
+public final class WorkloadSupervisor implements Workload {
   private static final Logger log = LoggerFactory.getLogger(WorkloadSupervisor.class);
-
-  /** Where the workload is. */
-  public enum State {
-    STOPPED,
-    RUNNING,
-    /** Exited on its own; waiting for the backoff before the next start. */
-    BACKOFF,
-    STOPPING
-  }
 
   /**
    * @param initialBackoff wait before the first restart
@@ -104,6 +95,7 @@ public final class WorkloadSupervisor implements AutoCloseable {
   }
 
   /** Starts the workload (no-op when it is already wanted running). */
+  @Override
   public synchronized void start() {
     if (wanted) {
       return;
@@ -114,6 +106,7 @@ public final class WorkloadSupervisor implements AutoCloseable {
   }
 
   /** Stops the workload and keeps it stopped; returns once the process has ended. */
+  @Override
   public void stop() throws InterruptedException {
     Process p;
     synchronized (this) {
@@ -138,11 +131,13 @@ public final class WorkloadSupervisor implements AutoCloseable {
     }
   }
 
+  @Override
   public synchronized State state() {
     return state;
   }
 
   /** How many times the workload was restarted after exiting on its own. */
+  @Override
   public synchronized int restarts() {
     return restarts;
   }
@@ -153,6 +148,7 @@ public final class WorkloadSupervisor implements AutoCloseable {
   }
 
   /** The last lines the workload printed (stdout and stderr merged), oldest first. */
+  @Override
   public List<String> recentLog() {
     synchronized (lines) {
       return new ArrayList<>(lines);
