@@ -1,5 +1,7 @@
 package io.flexrig.agent.workload;
 
+import io.flexrig.core.profile.CurtailmentMethodKind;
+import io.flexrig.core.profile.FrequencyResponse;
 import io.flexrig.core.profile.HardwareProfile;
 import io.flexrig.core.profile.ProfileLoader;
 import io.flexrig.core.profile.WorkloadKind;
@@ -94,6 +96,7 @@ final class ChildProcesses {
                 minRunS)),
         gpu.curtailment(),
         gpu.source(),
-        null);
+        new FrequencyResponse(
+            60, 59.85, 59.70, CurtailmentMethodKind.POWER_TARGET, 2000, 900, 59.95));
   }
 }
