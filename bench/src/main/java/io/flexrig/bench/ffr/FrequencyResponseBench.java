@@ -43,6 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       compressed by the time scale.
  * </ol>
  *
+ * <p>The difference of the first two is the agent's own part: judging the reading, stepping the
+ * executor and sending the power target over the miner's API.
+ *
  * <p>The frequency is then restored, and the next trip starts once the rig runs at its nameplate
  * power again.
  *
@@ -172,6 +175,11 @@ public final class FrequencyResponseBench {
     row("frequency delivered to the agent", delivered);
     row("knob invoked (power target on the miner)", knob);
     row("measured power at target (sim ramp, scaled)", power);
+    long[] agentPart = new long[trips];
+    for (int i = 0; i < trips; i++) {
+      agentPart[i] = knob[i] - delivered[i];
+    }
+    row("of which in the agent: reading -> knob on the rig", agentPart);
   }
 
   /** The S19j Pro's response shedding by power target, with a short hold so trips repeat fast. */
