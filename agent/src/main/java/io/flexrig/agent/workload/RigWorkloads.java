@@ -164,7 +164,8 @@ public final class RigWorkloads implements WorkloadSwitcher, WorkloadKnobs, Auto
                 launch != null ? launch.command() : w.command(),
                 settings.supervision(),
                 clock,
-                this::supervisorEvent);
+                this::supervisorEvent,
+                stateDir == null ? null : stateDir.resolve("workload-" + w.name() + ".pid"));
       }
       WorkloadKnobs stopStart = stopStart(w.name(), process);
       WorkloadKnobs knobs =
@@ -503,6 +504,10 @@ public final class RigWorkloads implements WorkloadSwitcher, WorkloadKnobs, Auto
   }
 
   private void supervisorEvent(String message) {
+    if (message.contains("earlier agent")) {
+      events.event(true, "WORKLOAD_ORPHAN_STOPPED", message);
+      return;
+    }
     boolean restart = message.contains("restart");
     events.event(restart, restart ? "WORKLOAD_RESTART" : "WORKLOAD_STARTED", message);
   }

@@ -250,6 +250,49 @@ class RigWorkloadsTest {
   }
 
   @Test
+  void aMinerLeftRunningByAKilledAgentIsStoppedBeforeANewOneStarts() throws Exception {
+    int minerPort = ChildProcesses.freePort();
+    // what a killed agent leaves behind: its miner still running, its pid recorded
+    Process orphan = new ProcessBuilder(ChildProcesses.miner(minerPort)).inheritIO().start();
+    try {
+      await().atMost(30, TimeUnit.SECONDS).until(() -> minerAnswers(minerPort));
+      Path state = dir.resolve("state");
+      Files.createDirectories(state);
+      Files.writeString(
+          state.resolve("workload-mining.pid"),
+          orphan.pid() + " " + orphan.info().startInstant().orElseThrow().toEpochMilli() + "\n");
+      HardwareProfile rig = ChildProcesses.hybridGpuRig(minerPort, 1, 0, 0);
+      workloads =
+          create(
+              rig,
+              WorkloadSettings.NONE
+                  .with(
+                      Map.of(
+                          "mining",
+                          WorkloadSettings.Launch.process(ChildProcesses.miner(minerPort), null)),
+                      null)
+                  .with(FAST),
+              state);
+
+      workloads.start();
+
+      assertThat(orphan.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(events).anyMatch(e -> e.startsWith("WORKLOAD_ORPHAN_STOPPED"));
+      await()
+          .atMost(30, TimeUnit.SECONDS)
+          .until(
+              () ->
+                  workloads.workload("mining").state() == Workload.State.RUNNING
+                      && minerAnswers(minerPort));
+      assertThat(workloads.workload("mining").restarts()).isZero();
+      assertThat(Files.readString(state.resolve("workload-mining.pid")))
+          .doesNotStartWith(Long.toString(orphan.pid()));
+    } finally {
+      orphan.destroyForcibly();
+    }
+  }
+
+  @Test
   void aSystemdWorkloadIsStartedAndStoppedWithSystemctl() throws Exception {
     Path calls = dir.resolve("calls");
     Path active = dir.resolve("active");
