@@ -7,6 +7,7 @@ import io.flexrig.agent.scada.ScadaSettings;
 import io.flexrig.agent.source.opcua.OpcUaSecurity;
 import io.flexrig.agent.time.SteadyClock;
 import io.flexrig.agent.uplink.ClientTls;
+import io.flexrig.agent.workload.WorkloadSettings;
 import io.flexrig.core.profile.HardwareProfile;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,6 +50,8 @@ import java.util.function.Supplier;
  * @param agentApi how to serve {@code AgentService} (the dial-in door); null: not served
  * @param scada how to serve the rig to a site's SCADA over OPC UA; null: not served
  * @param metrics where to serve Prometheus {@code /metrics}; null (the default): not served
+ * @param workloads which of the profile's workloads the agent runs and how; {@link
+ *     WorkloadSettings#NONE} (the firmware runs them) when null
  */
 public record AgentConfig(
     String rigId,
@@ -72,7 +75,8 @@ public record AgentConfig(
     Path stateDir,
     AgentApiSettings agentApi,
     ScadaSettings scada,
-    MetricsSettings metrics) {
+    MetricsSettings metrics,
+    WorkloadSettings workloads) {
 
   public AgentConfig {
     requireText(rigId, "rig_id");
@@ -81,6 +85,7 @@ public record AgentConfig(
     requireText(controllerTarget, "controller");
     Objects.requireNonNull(opcUaSecurity, "opcUaSecurity");
     sensorAddressOverrides = Map.copyOf(sensorAddressOverrides);
+    workloads = workloads == null ? WorkloadSettings.NONE : workloads;
     Objects.requireNonNull(telemetryInterval, "telemetryInterval");
     if (telemetryInterval.isZero() || telemetryInterval.isNegative()) {
       throw new IllegalArgumentException(
@@ -144,6 +149,7 @@ public record AgentConfig(
     private AgentApiSettings agentApi;
     private ScadaSettings scada;
     private MetricsSettings metrics;
+    private WorkloadSettings workloads = WorkloadSettings.NONE;
 
     private Builder(String rigId, String siteId, HardwareProfile profile, String controllerTarget) {
       this.rigId = rigId;
@@ -247,6 +253,12 @@ public record AgentConfig(
       return this;
     }
 
+    /** Which workloads the agent supervises; none (the default) leaves them to the firmware. */
+    public Builder workloads(WorkloadSettings v) {
+      workloads = v;
+      return this;
+    }
+
     public AgentConfig build() {
       return new AgentConfig(
           rigId,
@@ -270,7 +282,8 @@ public record AgentConfig(
           stateDir,
           agentApi,
           scada,
-          metrics);
+          metrics,
+          workloads);
     }
   }
 }

@@ -68,7 +68,8 @@ public final class AgentConfigFile {
           "opcua_server_trust_dir",
           "opcua_server_allow_none",
           "metrics_port",
-          "metrics_bind");
+          "metrics_bind",
+          "workloads");
 
   private AgentConfigFile() {}
 
@@ -148,6 +149,7 @@ public final class AgentConfigFile {
           .agentApi(agentApi(file, map, f))
           .scada(scada(file, f))
           .metrics(metrics(map, f))
+          .workloads(io.flexrig.agent.workload.WorkloadSettingsYaml.parse(map.get("workloads")))
           .build();
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(file + ": " + e.getMessage(), e);

@@ -48,6 +48,8 @@ import io.flexrig.agent.uplink.FleetUplink;
 import io.flexrig.agent.uplink.MemoryOutbox;
 import io.flexrig.agent.uplink.TelemetryOutbox;
 import io.flexrig.agent.uplink.UplinkSettings;
+import io.flexrig.agent.workload.GpuPowerLimit;
+import io.flexrig.agent.workload.RigWorkloads;
 import io.flexrig.core.profile.CurtailmentMethodKind;
 import io.flexrig.core.profile.FrequencyResponse;
 import io.flexrig.core.profile.SensorSpec;
@@ -101,6 +103,7 @@ public final class RigAgent implements AutoCloseable {
   private final SafetyLoop safety;
   private final FrequencyResponder frequency;
   private final FleetUplink uplink;
+  private final RigWorkloads workloads;
   private final List<String> degraded = new ArrayList<>();
   private final java.util.Set<String> opcUaEndpoints = new java.util.HashSet<>();
   private final CommandLedger ledger;
@@ -177,18 +180,38 @@ public final class RigAgent implements AutoCloseable {
     this.safety = SafetyLoop.forProfile(config.profile());
     FrequencyResponse fr = config.profile().frequencyResponse();
     this.frequency = fr == null ? null : new FrequencyResponder(fr);
+    this.workloads =
+        RigWorkloads.create(
+            config.profile(),
+            config.workloads(),
+            gpuToolCommand(),
+            config.stateDir(),
+            config.clock(),
+            this::reportResult,
+            (warning, code, message) ->
+                alarm(
+                    warning
+                        ? AlarmSeverity.ALARM_SEVERITY_WARNING
+                        : AlarmSeverity.ALARM_SEVERITY_INFO,
+                    code,
+                    message));
     this.executor =
         new CommandExecutor(
             config.clock(),
             config.profile(),
-            withSupplySwitch(knobs()),
+            withSupplySwitch(workloads != null ? workloads : knobs()),
             journal != null ? journal : CommandJournal.NONE,
             frequency == null ? safety : SafetyEnvelope.strictest(safety, frequency),
-            result -> {
-              uplink.send(FleetMessages.result(result));
-              ledger.finished(FleetMessages.result(result));
-            },
+            this::reportResult,
             config.commandGrace());
+    if (workloads != null) {
+      executor.workloadSwitcher(workloads);
+    }
+  }
+
+  private void reportResult(io.flexrig.agent.control.CommandResult result) {
+    uplink.send(FleetMessages.result(result));
+    ledger.finished(FleetMessages.result(result));
   }
 
   /** Opens the sources and starts sampling and the controller session. */
@@ -240,6 +263,10 @@ public final class RigAgent implements AutoCloseable {
           AlarmSeverity.ALARM_SEVERITY_WARNING,
           "SOURCE_DOWN",
           role + ": could not be opened at start");
+    }
+    if (workloads != null) {
+      sampler.addPolled(workloads.source(), config.telemetryInterval(), Duration.ofSeconds(5));
+      workloads.start();
     }
     sampler.start();
     // a command resumed from the journal is re-applied now, not at the first snapshot
@@ -319,6 +346,11 @@ public final class RigAgent implements AutoCloseable {
 
   public CommandExecutor executor() {
     return executor;
+  }
+
+  /** The workloads this agent supervises; null when the firmware runs them. */
+  public RigWorkloads workloads() {
+    return workloads;
   }
 
   /** The rig's safety envelope, as the loop last judged it. */
@@ -585,6 +617,15 @@ public final class RigAgent implements AutoCloseable {
     if (api.isPresent()) {
       return new MinerControl(CgminerDriver.client(api.get()));
     }
+    if (config.profile().curtailment(CurtailmentMethodKind.GPU_POWER_LIMIT).isPresent()
+        && config.profile().nameplate().gpuTdpW() > 0) {
+      String smi = config.workloads().nvidiaSmi();
+      return new GpuPowerLimit(
+          config.profile(),
+          smi != null ? smi : Optional.ofNullable(gpuToolCommand()).orElse("nvidia-smi"),
+          Duration.ofSeconds(10),
+          null);
+    }
     return new WorkloadKnobs() {
       @Override
       public void setPowerTarget(double watts) throws IOException {
@@ -601,6 +642,16 @@ public final class RigAgent implements AutoCloseable {
         throw new IOException("rig has no workload API to wake");
       }
     };
+  }
+
+  /** The nvidia-smi the rig's GPU sensor runs (its {@code command} option), if it names one. */
+  private String gpuToolCommand() {
+    return sensors().stream()
+        .filter(s -> s.address().startsWith("nvidia-smi:"))
+        .map(s -> s.options().get("command"))
+        .filter(c -> c != null && !c.isBlank())
+        .findFirst()
+        .orElse(null);
   }
 
   private void onGridFrequency(Reading reading) {
@@ -739,6 +790,9 @@ public final class RigAgent implements AutoCloseable {
     }
     uplink.close();
     sampler.close();
+    if (workloads != null) {
+      workloads.close();
+    }
     control.shutdownNow();
     if (journal != null) {
       try {

@@ -66,6 +66,44 @@ class AgentConfigFileTest {
   }
 
   @Test
+  void workloadsNameACommandLineOrASystemdUnitPerProfileWorkload() throws Exception {
+    String base = "rig_id: r\nsite_id: a\nprofile: " + PROFILE + "\ncontroller: 127.0.0.1:1\n";
+
+    AgentConfig config =
+        AgentConfigFile.load(
+            write(
+                base
+                    + "workloads:\n"
+                    + "  initial: mining\n"
+                    + "  restart_backoff_ms: 500\n"
+                    + "  run:\n"
+                    + "    mining:\n"
+                    + "      command: [/opt/miner/bin/bmminer, --api-listen]\n"
+                    + "      api: cgminer://127.0.0.1:4029\n"));
+
+    var launch = config.workloads().launches().get("mining");
+    assertThat(launch.command()).containsExactly("/opt/miner/bin/bmminer", "--api-listen");
+    assertThat(launch.api()).isEqualTo("cgminer://127.0.0.1:4029");
+    assertThat(config.workloads().initial()).isEqualTo("mining");
+    assertThat(config.workloads().supervision().initialBackoff()).isEqualTo(Duration.ofMillis(500));
+    assertThat(AgentConfigFile.load(write(base)).workloads().launches())
+        .as("the firmware runs the workload unless told otherwise")
+        .isEmpty();
+    assertThatThrownBy(
+            () ->
+                AgentConfigFile.load(
+                    write(
+                        base
+                            + "workloads:\n  run:\n    mining:\n"
+                            + "      command: [x]\n      systemd_unit: m.service\n")))
+        .hasMessageContaining("agent.yaml")
+        .hasMessageContaining("workloads.run.mining: give a command or a systemd_unit");
+    assertThatThrownBy(
+            () -> AgentConfigFile.load(write(base + "workloads:\n  restart_backof_ms: 5\n")))
+        .hasMessageContaining("workloads.restart_backof_ms: unknown");
+  }
+
+  @Test
   void errorsNameTheFileAndTheField() throws Exception {
     Path missing = write("site_id: a\nprofile: " + PROFILE + "\ncontroller: 127.0.0.1:1\n");
     assertThatThrownBy(() -> AgentConfigFile.load(missing))

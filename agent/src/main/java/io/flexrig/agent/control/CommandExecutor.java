@@ -5,6 +5,7 @@ import io.flexrig.agent.control.CurtailmentCommand.ArmFrequencyResponse;
 import io.flexrig.agent.control.CurtailmentCommand.Release;
 import io.flexrig.agent.control.CurtailmentCommand.SetPowerTarget;
 import io.flexrig.agent.control.CurtailmentCommand.Sleep;
+import io.flexrig.agent.control.CurtailmentCommand.SwitchWorkload;
 import io.flexrig.agent.control.CurtailmentCommand.Wake;
 import io.flexrig.agent.sampler.Measurement;
 import io.flexrig.agent.sampler.RigSnapshot;
@@ -80,6 +81,7 @@ public final class CommandExecutor {
   // after a restart the executor cannot know whether an earlier run left the miner asleep
   private boolean wakeUncertain;
   private FrequencyResponder frequency;
+  private WorkloadSwitcher workloads;
 
   /**
    * @param grace how long after the deadline a target may still be reached (ACHIEVED_LATE) before
@@ -195,6 +197,11 @@ public final class CommandExecutor {
     }
   }
 
+  /** The rig's supervised workloads, switched through this command path; without, rejected. */
+  public void workloadSwitcher(WorkloadSwitcher switcher) {
+    this.workloads = switcher;
+  }
+
   /** What the rig has been put in, as reported: safety and relay states first. */
   public RigMode mode() {
     if (supplyOff) {
@@ -255,6 +262,11 @@ public final class CommandExecutor {
       acks.put(c.commandId(), ack);
       return ack;
     }
+    if (c.action() instanceof SwitchWorkload sw) {
+      CommandAck ack = switchWorkload(c, sw, now);
+      acks.put(c.commandId(), ack);
+      return ack;
+    }
     String problem = problemWith(c, now);
     if (problem != null) {
       CommandAck ack = CommandAck.rejected(c.commandId(), problem, now);
@@ -293,6 +305,7 @@ public final class CommandExecutor {
       case Wake w -> targetW = nameplateTargetW();
       case Release r -> targetW = nameplateTargetW();
       case ArmFrequencyResponse f -> throw new IllegalStateException("handled above");
+      case SwitchWorkload w -> throw new IllegalStateException("handled above");
     }
     CommandAck ack = new CommandAck(c.commandId(), true, reason, clamped, ackedW, now);
     try {
@@ -310,6 +323,37 @@ public final class CommandExecutor {
     pendingRestore = null;
     active = new Active(c, targetW);
     return ack;
+  }
+
+  /**
+   * A switch is not a curtailment: the command held (and its power target) stays in force across
+   * it. The switcher records the choice durably before the ack, and refuses a switch inside the
+   * running workload's hold.
+   */
+  private CommandAck switchWorkload(CurtailmentCommand c, SwitchWorkload sw, Instant now) {
+    String problem;
+    if (workloads == null) {
+      problem = "this rig has no supervised workloads to switch";
+    } else if (sw.workload() == null || sw.workload().isBlank()) {
+      problem = "workload missing";
+    } else if (c.expiresAt() == null) {
+      problem = "expires_at missing";
+    } else if (!c.expiresAt().isAfter(now)) {
+      problem = "expired at " + c.expiresAt() + " (received " + now + ")";
+    } else {
+      problem = workloads.problemWith(sw.workload(), now);
+    }
+    if (problem != null) {
+      return CommandAck.rejected(c.commandId(), problem, now);
+    }
+    try {
+      workloads.switchTo(c.commandId(), sw.workload(), now);
+    } catch (IOException | RuntimeException e) {
+      log.error("recording switch {} failed: {}", c.commandId(), e.toString());
+      return CommandAck.rejected(c.commandId(), "journal unavailable: " + e.getMessage(), now);
+    }
+    log.info("switching workload to {} ({})", sw.workload(), c.commandId());
+    return new CommandAck(c.commandId(), true, "switching to " + sw.workload(), false, 0, now);
   }
 
   private String problemWith(CurtailmentCommand c, Instant now) {
@@ -330,8 +374,9 @@ public final class CommandExecutor {
       if (!Double.isFinite(t.powerW()) || t.powerW() <= 0) {
         return "power_w must be a positive number of watts, got " + t.powerW();
       }
-      if (profile.curtailment(CurtailmentMethodKind.POWER_TARGET).isEmpty()) {
-        return "this rig has no POWER_TARGET method";
+      if (profile.curtailment(CurtailmentMethodKind.POWER_TARGET).isEmpty()
+          && profile.curtailment(CurtailmentMethodKind.GPU_POWER_LIMIT).isEmpty()) {
+        return "this rig has no POWER_TARGET or GPU_POWER_LIMIT method";
       }
     }
     if (c.action() instanceof Sleep && profile.curtailment(CurtailmentMethodKind.SLEEP).isEmpty()) {
@@ -511,6 +556,7 @@ public final class CommandExecutor {
               String.format(Locale.ROOT, "released: power target %.0f W", nameplateTargetW());
         }
         case ArmFrequencyResponse f -> a.knobDetail = "";
+        case SwitchWorkload w -> a.knobDetail = "";
       }
       a.applied = true;
       a.appliedAt = now;

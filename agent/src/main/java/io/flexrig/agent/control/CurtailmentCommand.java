@@ -37,4 +37,7 @@ public record CurtailmentCommand(
 
   /** Arm or disarm the autonomous frequency response; not a curtailment, nothing is held. */
   public record ArmFrequencyResponse(boolean armed, String program) implements Action {}
+
+  /** Run another of the profile's workloads; not a curtailment, nothing held is replaced. */
+  public record SwitchWorkload(String workload) implements Action {}
 }

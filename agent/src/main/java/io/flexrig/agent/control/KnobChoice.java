@@ -38,6 +38,10 @@ public final class KnobChoice {
             CurtailmentMethodKind.SLEEP,
             CurtailmentMethodKind.RELAY_CUT)) {
       Optional<CurtailmentSpec> spec = profile.curtailment(kind);
+      if (kind == CurtailmentMethodKind.POWER_TARGET && spec.isEmpty()) {
+        // a GPU rig's power target is its GPUs' power limit: the same knob, by nvidia-smi
+        spec = profile.curtailment(CurtailmentMethodKind.GPU_POWER_LIMIT);
+      }
       if (spec.isEmpty() || (kind == CurtailmentMethodKind.RELAY_CUT && !hasSupplySwitch)) {
         continue;
       }
@@ -75,7 +79,10 @@ public final class KnobChoice {
     if (Double.isFinite(measuredW) && measuredW <= targetW) {
       return 0;
     }
-    if (spec.method() == CurtailmentMethodKind.POWER_TARGET && Double.isFinite(measuredW)) {
+    boolean target =
+        spec.method() == CurtailmentMethodKind.POWER_TARGET
+            || spec.method() == CurtailmentMethodKind.GPU_POWER_LIMIT;
+    if (target && Double.isFinite(measuredW)) {
       double rampS = (measuredW - targetW) / Math.max(1e-9, profile.limits().rampWPerS());
       return Math.max(spec.latencyS(), rampS);
     }

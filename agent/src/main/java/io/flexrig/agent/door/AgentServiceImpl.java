@@ -6,8 +6,10 @@ import io.flexrig.core.profile.HardwareProfile;
 import io.flexrig.core.profile.Limits;
 import io.flexrig.core.profile.TemperatureLimit;
 import io.flexrig.proto.v1.AgentServiceGrpc;
+import io.flexrig.proto.v1.ArmFrequencyResponseRequest;
 import io.flexrig.proto.v1.Command;
 import io.flexrig.proto.v1.CommandAck;
+import io.flexrig.proto.v1.DisarmFrequencyResponseRequest;
 import io.flexrig.proto.v1.GetRigRequest;
 import io.flexrig.proto.v1.GetSnapshotRequest;
 import io.flexrig.proto.v1.ListActiveCommandsRequest;
@@ -21,6 +23,7 @@ import io.flexrig.proto.v1.SetPowerTarget;
 import io.flexrig.proto.v1.SetPowerTargetRequest;
 import io.flexrig.proto.v1.Sleep;
 import io.flexrig.proto.v1.SleepRequest;
+import io.flexrig.proto.v1.SwitchWorkloadRequest;
 import io.flexrig.proto.v1.TelemetrySample;
 import io.flexrig.proto.v1.Wake;
 import io.flexrig.proto.v1.WakeRequest;
@@ -175,6 +178,53 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
     if (c != null) {
       submit(c.setRelease(Release.getDefaultInstance()).build(), response);
     }
+  }
+
+  @Override
+  public void switchWorkload(SwitchWorkloadRequest r, StreamObserver<CommandAck> response) {
+    if (r.getWorkload().isBlank()) {
+      invalid(response, "workload missing");
+      return;
+    }
+    Command.Builder c = restoring(r.getCommandId(), r.hasExpiresAt(), r.getExpiresAt(), response);
+    if (c != null) {
+      submit(
+          c.setSwitchWorkload(
+                  io.flexrig.proto.v1.SwitchWorkload.newBuilder().setWorkload(r.getWorkload()))
+              .build(),
+          response);
+    }
+  }
+
+  @Override
+  public void armFrequencyResponse(
+      ArmFrequencyResponseRequest r, StreamObserver<CommandAck> response) {
+    arming(r.getCommandId(), true, r.getProgram(), response);
+  }
+
+  @Override
+  public void disarmFrequencyResponse(
+      DisarmFrequencyResponseRequest r, StreamObserver<CommandAck> response) {
+    arming(r.getCommandId(), false, r.getProgram(), response);
+  }
+
+  private void arming(
+      String commandId, boolean armed, String program, StreamObserver<CommandAck> response) {
+    if (armed && program.isBlank()) {
+      invalid(response, "program missing (e.g. ERCOT-FFR)");
+      return;
+    }
+    Instant now = clock.instant();
+    // arming holds nothing; the expiry only keeps the ledger's view of it bounded
+    submit(
+        base(commandId, now)
+            .setExpiresAt(FleetMessages.timestamp(now.plus(DEFAULT_EXPIRY)))
+            .setArmFrequencyResponse(
+                io.flexrig.proto.v1.ArmFrequencyResponse.newBuilder()
+                    .setArmed(armed)
+                    .setProgram(program))
+            .build(),
+        response);
   }
 
   @Override

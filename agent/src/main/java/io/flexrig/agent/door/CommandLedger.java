@@ -101,7 +101,14 @@ public final class CommandLedger {
   public synchronized ListActiveCommandsResponse list() {
     ListActiveCommandsResponse.Builder b = ListActiveCommandsResponse.newBuilder();
     b.addAllRecent(recent);
-    CommandStatus newest = recent.isEmpty() ? null : recent.getFirst();
+    // arming and workload switches replace nothing: the newest other command is the one in force
+    CommandStatus newest = null;
+    for (CommandStatus s : recent) {
+      if (!s.getCommand().hasArmFrequencyResponse() && !s.getCommand().hasSwitchWorkload()) {
+        newest = s;
+        break;
+      }
+    }
     if (newest != null && inForce(newest, clock.instant())) {
       b.addActive(newest);
     }

@@ -114,6 +114,8 @@ final class JournalRecords {
             case Release r -> out.writeByte(RELEASE);
             case CurtailmentCommand.ArmFrequencyResponse f ->
                 throw new IllegalArgumentException("arming is not journaled");
+            case CurtailmentCommand.SwitchWorkload w ->
+                throw new IllegalArgumentException("the workload switcher records switches");
           }
           CommandAck ack = a.ack();
           out.writeUTF(ack.reason());

@@ -48,6 +48,8 @@ public final class FleetMessages {
           case ARM_FREQUENCY_RESPONSE ->
               new CurtailmentCommand.ArmFrequencyResponse(
                   c.getArmFrequencyResponse().getArmed(), c.getArmFrequencyResponse().getProgram());
+          case SWITCH_WORKLOAD ->
+              new CurtailmentCommand.SwitchWorkload(c.getSwitchWorkload().getWorkload());
           case ACTION_NOT_SET -> null;
         };
     return new CurtailmentCommand(

@@ -4,6 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,17 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>One daemon thread schedules starts and restarts; one daemon thread per running process pumps
  * its output. All public methods may be called from any thread.
  */
-public final class WorkloadSupervisor implements AutoCloseable {
+public final class WorkloadSupervisor implements Workload {
   private static final Logger log = LoggerFactory.getLogger(WorkloadSupervisor.class);
-
-  /** Where the workload is. */
-  public enum State {
-    STOPPED,
-    RUNNING,
-    /** Exited on its own; waiting for the backoff before the next start. */
-    BACKOFF,
-    STOPPING
-  }
 
   /**
    * @param initialBackoff wait before the first restart
@@ -71,6 +65,8 @@ public final class WorkloadSupervisor implements AutoCloseable {
   private final Consumer<String> events;
   private final ScheduledExecutorService scheduler;
   private final Deque<String> lines = new ArrayDeque<>();
+  private final Path pidFile;
+  private boolean reaped;
 
   // guarded by this
   private State state = State.STOPPED;
@@ -85,6 +81,22 @@ public final class WorkloadSupervisor implements AutoCloseable {
    */
   public WorkloadSupervisor(
       String name, List<String> command, Settings settings, Clock clock, Consumer<String> events) {
+    this(name, command, settings, clock, events, null);
+  }
+
+  /**
+   * @param pidFile where the running process's id is kept, so that a workload left running by an
+   *     agent that was killed (kill -9, outside systemd's cgroup cleanup) is stopped before a new
+   *     one is started; null keeps none
+   */
+  public WorkloadSupervisor(
+      String name,
+      List<String> command,
+      Settings settings,
+      Clock clock,
+      Consumer<String> events,
+      Path pidFile) {
+    this.pidFile = pidFile;
     if (command.isEmpty()) {
       throw new IllegalArgumentException("workload " + name + " has no command to run");
     }
@@ -104,16 +116,22 @@ public final class WorkloadSupervisor implements AutoCloseable {
   }
 
   /** Starts the workload (no-op when it is already wanted running). */
+  @Override
   public synchronized void start() {
     if (wanted) {
       return;
     }
     wanted = true;
     backoff = settings.initialBackoff();
+    if (!reaped) {
+      reaped = true;
+      scheduler.execute(this::stopOrphan);
+    }
     scheduler.execute(this::spawn);
   }
 
   /** Stops the workload and keeps it stopped; returns once the process has ended. */
+  @Override
   public void stop() throws InterruptedException {
     Process p;
     synchronized (this) {
@@ -133,16 +151,83 @@ public final class WorkloadSupervisor implements AutoCloseable {
     synchronized (this) {
       if (process == p) {
         process = null;
+        forgetPid();
       }
       state = State.STOPPED;
     }
   }
 
+  /**
+   * The pid and start time of the running process, so an orphan is recognised (not a reused pid).
+   */
+  private void recordPid(Process p) {
+    if (pidFile == null) {
+      return;
+    }
+    long started = p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+    try {
+      Files.createDirectories(pidFile.toAbsolutePath().getParent());
+      Path tmp = pidFile.resolveSibling(pidFile.getFileName() + ".tmp");
+      Files.writeString(tmp, p.pid() + " " + started + "\n", StandardCharsets.UTF_8);
+      Files.move(tmp, pidFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      log.warn("workload {}: cannot record pid in {}: {}", name, pidFile, e.toString());
+    }
+  }
+
+  private void forgetPid() {
+    if (pidFile != null) {
+      try {
+        Files.deleteIfExists(pidFile);
+      } catch (IOException e) {
+        log.debug("workload {}: cannot delete {}: {}", name, pidFile, e.toString());
+      }
+    }
+  }
+
+  /**
+   * Stops the process a previous agent recorded if it still runs (same pid and start time): two
+   * miners would fight for the same port and the old one would run unsupervised.
+   */
+  private void stopOrphan() {
+    if (pidFile == null || !Files.exists(pidFile)) {
+      return;
+    }
+    try {
+      String[] f = Files.readString(pidFile, StandardCharsets.UTF_8).strip().split(" ");
+      long pid = Long.parseLong(f[0]);
+      long started = f.length > 1 ? Long.parseLong(f[1]) : 0;
+      ProcessHandle orphan = ProcessHandle.of(pid).orElse(null);
+      if (orphan != null
+          && orphan.isAlive()
+          && orphan.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == started) {
+        log.warn("workload {}: pid {} left running by an earlier agent; stopping it", name, pid);
+        events.accept(
+            "workload " + name + " left running by an earlier agent (pid " + pid + ") stopped");
+        orphan.destroy();
+        try {
+          orphan.onExit().get(settings.stopGrace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          orphan.destroyForcibly();
+        } catch (java.util.concurrent.ExecutionException e) {
+          log.debug("waiting for pid {}: {}", pid, e.toString());
+        }
+      }
+      Files.deleteIfExists(pidFile);
+    } catch (IOException | RuntimeException e) {
+      log.warn("workload {}: cannot check {}: {}", name, pidFile, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
   public synchronized State state() {
     return state;
   }
 
   /** How many times the workload was restarted after exiting on its own. */
+  @Override
   public synchronized int restarts() {
     return restarts;
   }
@@ -153,6 +238,7 @@ public final class WorkloadSupervisor implements AutoCloseable {
   }
 
   /** The last lines the workload printed (stdout and stderr merged), oldest first. */
+  @Override
   public List<String> recentLog() {
     synchronized (lines) {
       return new ArrayList<>(lines);
@@ -176,6 +262,7 @@ public final class WorkloadSupervisor implements AutoCloseable {
       startedAt = clock.instant();
       state = State.RUNNING;
     }
+    recordPid(p);
     events.accept("workload " + name + " started (pid " + p.pid() + ")");
     Thread pump = new Thread(() -> pump(p), "workload-" + name + "-log");
     pump.setDaemon(true);
@@ -206,6 +293,7 @@ public final class WorkloadSupervisor implements AutoCloseable {
       return;
     }
     process = null;
+    forgetPid();
     Duration ran = Duration.between(startedAt, clock.instant());
     if (!wanted) {
       state = State.STOPPED;

@@ -690,6 +690,48 @@ class CommandExecutorTest {
   }
 
   @Test
+  void aSwitchGoesToTheSwitcherAndLeavesTheHeldCurtailmentInForce() {
+    List<String> switched = new ArrayList<>();
+    executor.workloadSwitcher(
+        new WorkloadSwitcher() {
+          @Override
+          public String problemWith(String workload, Instant now) {
+            return workload.equals("mining") ? "mining runs at least 900 s (min_run_s)" : null;
+          }
+
+          @Override
+          public void switchTo(String commandId, String workload, Instant now) {
+            switched.add(commandId + " " + workload);
+          }
+        });
+    executor.submit(command("c1", new SetPowerTarget(2500)));
+
+    CommandAck ack =
+        executor.submit(command("s1", new CurtailmentCommand.SwitchWorkload("llm-inference")));
+    CommandAck held =
+        executor.submit(command("s2", new CurtailmentCommand.SwitchWorkload("mining")));
+
+    assertThat(ack.accepted()).isTrue();
+    assertThat(switched).containsExactly("s1 llm-inference");
+    assertThat(executor.activeCommandId()).isEqualTo("c1");
+    assertThat(journal).containsExactly("accepted c1");
+    assertThat(held.accepted()).isFalse();
+    assertThat(held.reason()).contains("min_run_s");
+    assertThat(executor.submit(command("s1", new CurtailmentCommand.SwitchWorkload("x"))))
+        .as("idempotent by id")
+        .isEqualTo(ack);
+  }
+
+  @Test
+  void aSwitchIsRejectedOnARigWhoseWorkloadsTheFirmwareRuns() {
+    CommandAck ack =
+        executor.submit(command("s1", new CurtailmentCommand.SwitchWorkload("llm-inference")));
+
+    assertThat(ack.accepted()).isFalse();
+    assertThat(ack.reason()).contains("no supervised workloads");
+  }
+
+  @Test
   void armingIsRejectedOnARigWithoutFrequencyResponse() {
     CommandAck ack =
         executor.submit(

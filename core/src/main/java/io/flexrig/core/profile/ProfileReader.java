@@ -50,7 +50,8 @@ final class ProfileReader {
   static final Set<String> THERMAL_KEYS =
       keys("ambient_c", "time_constant_s", "chip_rise_c_per_kw", "board_rise_c_per_kw");
   static final Set<String> SENSOR_KEYS = keys("role", "address", "options");
-  static final Set<String> WORKLOAD_KEYS = keys("name", "kind", "api", "command");
+  static final Set<String> WORKLOAD_KEYS =
+      keys("name", "kind", "api", "command", "drain_s", "min_run_s");
   static final Set<String> CURTAILMENT_KEYS =
       keys("method", "latency_s", "min_power_w", "max_power_w");
 
@@ -225,9 +226,17 @@ final class ProfileReader {
           }
         }
       }
+      WorkloadKind kind = w.enumValue("kind", WorkloadKind.class);
       out.add(
           new WorkloadSpec(
-              w.text("name"), w.enumValue("kind", WorkloadKind.class), w.text("api"), command));
+              w.text("name"),
+              kind,
+              w.text("api"),
+              command,
+              w.number(
+                  "drain_s",
+                  kind == WorkloadKind.AI_INFERENCE ? WorkloadSpec.DEFAULT_AI_DRAIN_S : 0),
+              w.number("min_run_s", WorkloadSpec.DEFAULT_MIN_RUN_S)));
     }
     return out;
   }

@@ -59,7 +59,7 @@ final class ProfileRules {
       }
     }
     checkSensors(d.sensors(), asic);
-    checkWorkloads(d.workloads(), asic, gpu);
+    checkWorkloads(d.workloads(), asic, gpu, d.kind() == RigKind.GPU_RIG);
     checkCurtailment(d, asic, gpu);
     if (d.frequencyResponse() != null) {
       checkFrequencyResponse(d.frequencyResponse(), d);
@@ -380,7 +380,8 @@ final class ProfileRules {
     }
   }
 
-  private void checkWorkloads(List<WorkloadSpec> workloads, boolean asic, boolean gpu) {
+  private void checkWorkloads(
+      List<WorkloadSpec> workloads, boolean asic, boolean gpu, boolean gpuRig) {
     Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < workloads.size(); i++) {
       WorkloadSpec w = workloads.get(i);
@@ -396,9 +397,17 @@ final class ProfileRules {
       if (w.kind() == WorkloadKind.AI_INFERENCE && asic) {
         p.add(at + ".kind", "an ASIC_MINER cannot run AI_INFERENCE");
       }
-      if (w.kind() == WorkloadKind.MINING && gpu) {
-        // SHA-256 on GPUs earns nothing next to ASICs; a GPU machine only runs AI work here.
+      if (w.kind() == WorkloadKind.MINING && gpu && !gpuRig) {
+        // SHA-256 on GPUs earns nothing next to ASICs; a datacenter GPU node only runs AI work.
+        // An open-frame GPU_RIG may mine a GPU-mineable coin through a cgminer-family API
+        // (sgminer, TeamRedMiner) and switch to AI inference when that pays more.
         p.add(at + ".kind", "MINING on a GPU machine is not supported (use AI_INFERENCE)");
+      }
+      if (w.drainS() < 0) {
+        p.add(at + ".drain_s", "must be a number of seconds >= 0, got " + w.drainS());
+      }
+      if (w.minRunS() < 0) {
+        p.add(at + ".min_run_s", "must be a number of seconds >= 0, got " + w.minRunS());
       }
       if (w.api() == null || w.kind() == null) {
         continue;

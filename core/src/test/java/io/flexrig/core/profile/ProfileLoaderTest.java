@@ -244,6 +244,48 @@ class ProfileLoaderTest {
   }
 
   @Test
+  void workloadsCarryTheirDrainAndHoldAndDefaultThemWhenAbsent() throws Exception {
+    String yaml = Files.readString(RepoProfiles.dir().resolve("gpu-rig-8x-rtx4090.yaml"));
+    HardwareProfile rig = ProfileLoader.load("gpu-rig-8x-rtx4090.yaml", yaml);
+    HardwareProfile s19 = ProfileLoader.load("antminer-s19j-pro.yaml", exemplar());
+
+    assertThat(rig.workloads().getFirst().drainS()).isEqualTo(30);
+    assertThat(rig.workloads().getFirst().minRunS()).isEqualTo(900);
+    assertThat(s19.workloads().getFirst().drainS()).isZero();
+    assertThat(s19.workloads().getFirst().minRunS()).isEqualTo(WorkloadSpec.DEFAULT_MIN_RUN_S);
+  }
+
+  @Test
+  void aNegativeHoldIsReportedWithItsLineAndField() throws Exception {
+    String yaml =
+        Files.readString(RepoProfiles.dir().resolve("gpu-rig-8x-rtx4090.yaml"))
+            .replace("    min_run_s: 900\n  - name: batch", "    min_run_s: -5\n  - name: batch");
+
+    assertThat(errorsOf("gpu-rig-8x-rtx4090.yaml", yaml))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEqualTo("workloads[0].min_run_s");
+              assertThat(e.line()).isEqualTo(lineOf(yaml, "min_run_s: -5"));
+            });
+  }
+
+  @Test
+  void aGpuRigMayMineThroughACgminerApiButAGpuNodeMayNot() throws Exception {
+    String miner = "  - name: mining\n    kind: MINING\n    api: cgminer://127.0.0.1:4028\n";
+    String rig = Files.readString(RepoProfiles.dir().resolve("gpu-rig-8x-rtx4090.yaml"));
+    String node = Files.readString(RepoProfiles.dir().resolve("hgx-h100-8x.yaml"));
+
+    HardwareProfile hybrid =
+        ProfileLoader.load(
+            "gpu-rig-8x-rtx4090.yaml", rig.replace("workloads:\n", "workloads:\n" + miner));
+
+    assertThat(hybrid.workloads()).extracting(WorkloadSpec::kind).contains(WorkloadKind.MINING);
+    assertThat(errorsOf("hgx-h100-8x.yaml", node.replace("workloads:\n", "workloads:\n" + miner)))
+        .anySatisfy(e -> assertThat(e.message()).contains("MINING on a GPU machine"));
+  }
+
+  @Test
   void asicWithoutMinerApiSensorIsRejected() throws Exception {
     String yaml = exemplar().replace("role: miner_api", "role: hash_api");
 
