@@ -43,7 +43,12 @@ import java.util.stream.Stream;
  *
  * <pre>
  * bench/footprint.sh [--warmup-s 30] [--window-s 120] [--node-exporter /usr/bin/prometheus-node-exporter]
+ *   [--variants small,small+door] [--variant "NAME=FLAGS"] [--keep-dir]
  * </pre>
+ *
+ * <p>A variant whose name contains {@code +door} serves the AgentService door with one client
+ * watching its telemetry; one with {@code -XX:+AutoCreateSharedArchive} gets a training run that
+ * writes its AppCDS archive first, as a board's first start does.
  */
 public final class AgentFootprint {
 
