@@ -14,6 +14,11 @@ public final class AgentMain {
   private AgentMain() {}
 
   public static void main(String[] args) {
+    // Milo's OpcUaClient reads every jar's manifest through jar: URLs when its class initialises;
+    // for the signed BouncyCastle jars that verifies their signatures, and a cached connection
+    // would keep the verifier (about 4 MiB of heap, the manifests' per-entry digests) for the life
+    // of the process. Uncached, it is garbage once read (bench/README.md, footprint).
+    java.net.URLConnection.setDefaultUseCaches("jar", false);
     int exit =
         FlexrigAgentCommand.execute(
             args,

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,7 +43,12 @@ import java.util.stream.Stream;
  *
  * <pre>
  * bench/footprint.sh [--warmup-s 30] [--window-s 120] [--node-exporter /usr/bin/prometheus-node-exporter]
+ *   [--variants small,small+door] [--variant "NAME=FLAGS"] [--keep-dir]
  * </pre>
+ *
+ * <p>A variant whose name contains {@code +door} serves the AgentService door with one client
+ * watching its telemetry; one with {@code -XX:+AutoCreateSharedArchive} gets a training run that
+ * writes its AppCDS archive first, as a board's first start does.
  */
 public final class AgentFootprint {
 
@@ -74,9 +80,34 @@ public final class AgentFootprint {
           LEAN.stream().filter(f -> !f.startsWith("-Xmx")).toList(),
           List.of("-Xmx24m", "-Xms8m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
 
+  /**
+   * The agent's defaults (systemd unit and deb launcher): TIGHT with a 20 MiB heap. The live set is
+   * about 11 MiB after a full GC once the BouncyCastle manifests are no longer cached (15 MiB
+   * before); 16 MiB ran out at start on a loaded machine. An OutOfMemoryError ends the JVM so that
+   * systemd restarts the agent instead of leaving it half-alive.
+   */
+  public static final List<String> SMALL =
+      concat(
+          TIGHT.stream().filter(f -> !f.startsWith("-Xmx")).toList(),
+          List.of("-Xmx20m", "-XX:+ExitOnOutOfMemoryError"));
+
+  /**
+   * AppCDS as the launcher adds it under systemd: archive written by the first run, then mapped.
+   */
+  private static final List<String> CDS =
+      List.of("-XX:SharedArchiveFile=@DIR@/@RIG@.jsa", "-XX:+AutoCreateSharedArchive");
+
   private static final List<String> NMT = List.of("-XX:NativeMemoryTracking=summary");
 
-  record Variant(String name, List<String> flags) {}
+  /**
+   * One agent process: its JVM flags, and whether it serves the AgentService door (issue 10) with
+   * one client watching its telemetry, as a site's own fleet manager would.
+   */
+  record Variant(String name, List<String> flags, boolean door) {
+    Variant(String name, List<String> flags) {
+      this(name, flags, name.contains("+door"));
+    }
+  }
 
   private static final class Running {
     final Variant variant;
@@ -89,7 +120,11 @@ public final class AgentFootprint {
     long stored0;
     long rssSumKib;
     long rssMaxKib;
+    long anonSumKib;
+    long fileSumKib;
     int rssSamples;
+    int doorPort;
+    final AtomicLong watched = new AtomicLong();
     long threads;
 
     Running(Variant variant, String rigId, Process process, Path log) {
@@ -108,9 +143,19 @@ public final class AgentFootprint {
     int warmupS = 30;
     int windowS = 120;
     String nodeExporter = "/usr/bin/prometheus-node-exporter";
+    List<String> only = null;
+    List<Variant> custom = new ArrayList<>();
+    boolean keepDir = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--agent-classpath" -> agentClasspath = args[++i];
+        case "--variants" -> only = List.of(args[++i].split(","));
+        case "--variant" -> {
+          // name=flag flag ... (a name containing "+door" serves the AgentService door)
+          String[] kv = args[++i].split("=", 2);
+          custom.add(new Variant(kv[0], kv[1].isBlank() ? List.of() : List.of(kv[1].split(" "))));
+        }
+        case "--keep-dir" -> keepDir = true;
         case "--warmup-s" -> warmupS = Integer.parseInt(args[++i]);
         case "--window-s" -> windowS = Integer.parseInt(args[++i]);
         case "--node-exporter" -> nodeExporter = args[++i];
@@ -125,21 +170,20 @@ public final class AgentFootprint {
       System.exit(64);
     }
     Machine.print("AgentFootprint (real AgentMain child JVMs vs Prometheus node_exporter)");
-    List<Variant> variants =
-        List.of(
-            new Variant("defaults", List.of()),
-            new Variant("recommended", RECOMMENDED),
-            new Variant("lean", LEAN),
-            new Variant("tight", TIGHT),
-            new Variant("recommended+NMT", concat(RECOMMENDED, NMT)),
-            new Variant("lean+NMT", concat(LEAN, NMT)),
-            new Variant("tight+NMT", concat(TIGHT, NMT)),
-            new Variant("defaults+NMT", NMT));
-    System.out.println("recommended flags: " + String.join(" ", RECOMMENDED));
-    System.out.println("lean flags: " + String.join(" ", LEAN));
-    System.out.println("tight flags: " + String.join(" ", TIGHT));
+    List<Variant> variants = new ArrayList<>(variants());
+    if (only != null) {
+      List<String> names = only;
+      variants.removeIf(v -> !names.contains(v.name()));
+    }
+    variants.addAll(custom);
+    for (Variant v : variants) {
+      System.out.println(v.name() + " flags: " + String.join(" ", v.flags()));
+    }
 
     Path dir = Files.createTempDirectory("flexrig-footprint");
+    if (keepDir) {
+      System.out.println("agent logs and configs kept in " + dir);
+    }
     HardwareProfile profile = ProfileCatalog.builtIn().require("antminer-s19j-pro");
     Path profileFile = dir.resolve("antminer-s19j-pro.yaml");
     try (InputStream in =
@@ -157,6 +201,7 @@ public final class AgentFootprint {
     Thread scraper = null;
     AtomicLong scrapes = new AtomicLong();
     AtomicLong scrapeBytes = new AtomicLong();
+    List<DoorWatcher> watchers = new ArrayList<>();
     try (SimulatedSite site = SimulatedSite.start(specs);
         FleetController controller =
             new FleetController(ControllerConfig.loopback(0, dir.resolve("controller.db")))
@@ -184,23 +229,40 @@ public final class AgentFootprint {
                 "  grid_frequency: \"" + e.gridFrequencyNode() + "\"",
                 "  dc_power: i2c:1/0x40/ina226",
                 ""));
+        int doorPort = 0;
+        if (v.door()) {
+          try (ServerSocket s = new ServerSocket(0)) {
+            doorPort = s.getLocalPort();
+          }
+          Files.writeString(
+              yaml,
+              "agent_api_port: " + doorPort + "\nagent_api_plaintext: true\n",
+              StandardOpenOption.APPEND);
+        }
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
-        cmd.addAll(v.flags());
+        for (String flag : v.flags()) {
+          cmd.add(flag.replace("@DIR@", dir.toString()).replace("@RIG@", e.rigId()));
+        }
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-cp");
         cmd.add(agentClasspath);
         cmd.add(BoardAgentMain.class.getName());
         cmd.add(yaml.toString());
         Path log = dir.resolve(e.rigId() + ".log");
+        if (v.flags().contains("-XX:+AutoCreateSharedArchive")) {
+          train(cmd, dir.resolve(e.rigId() + "-training.log"), controller, e.rigId());
+        }
+        long storedBefore = controller.fleet().storedThrough(e.rigId());
         long t0 = System.nanoTime();
         Process p =
             new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Running r = new Running(v, e.rigId(), p, log);
+        r.doorPort = doorPort;
         running.add(r);
         long until = t0 + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < until && p.isAlive()) {
-          if (controller.fleet().storedThrough(e.rigId()) >= 1) {
+          if (controller.fleet().storedThrough(e.rigId()) > storedBefore) {
             r.startToAckS = (System.nanoTime() - t0) / 1e9;
             break;
           }
@@ -215,6 +277,9 @@ public final class AgentFootprint {
         if (Double.isNaN(r.startToAckS)) {
           System.out.println("  no telemetry acknowledged; agent log tail:");
           tail(log, 30).forEach(l -> System.out.println("  | " + l));
+        }
+        if (r.doorPort > 0) {
+          watchers.add(DoorWatcher.start(r.doorPort, r.watched));
         }
         Thread.sleep(2000);
       }
@@ -260,6 +325,8 @@ public final class AgentFootprint {
           long rss = r.probe.rssKib();
           if (rss > 0) {
             r.rssSumKib += rss;
+            r.anonSumKib += Math.max(0, r.probe.statusField("RssAnon:"));
+            r.fileSumKib += Math.max(0, r.probe.statusField("RssFile:"));
             r.rssMaxKib = Math.max(r.rssMaxKib, rss);
             r.rssSamples++;
             r.threads = r.probe.threads();
@@ -278,10 +345,11 @@ public final class AgentFootprint {
       System.out.println();
       System.out.printf(
           Locale.ROOT,
-          "%-16s %10s %14s %13s %12s %10s %8s %14s%n",
+          "%-16s %10s %14s %15s %13s %12s %10s %8s %14s%n",
           "process",
           "start->ack",
           "RSS avg/max",
+          "anon/file avg",
           "CPU % 1 core",
           "CPU s/hour",
           "threads",
@@ -295,27 +363,31 @@ public final class AgentFootprint {
         long acked = controller.fleet().storedThrough(r.rigId) - r.stored0;
         System.out.printf(
             Locale.ROOT,
-            "%-16s %9.2fs %6.1f/%5.1f MiB %12.3f %% %12.1f %10d %8s %10d in %.0f s%n",
+            "%-16s %9.2fs %6.1f/%5.1f MiB %6.1f/%5.1f MiB %12.3f %% %12.1f %10d %8s %10d in %.0f s%s%n",
             r.variant.name(),
             r.startToAckS,
             rssAvgMib,
             r.rssMaxKib / 1024.0,
+            r.anonSumKib / 1024.0 / Math.max(1, r.rssSamples),
+            r.fileSumKib / 1024.0 / Math.max(1, r.rssSamples),
             pct,
             cpu / windowSecs * 3600,
             r.threads,
             met ? "met" : "NOT met",
             acked,
-            windowSecs);
+            windowSecs,
+            r.doorPort > 0 ? ", door watcher got " + r.watched.get() + " samples" : "");
       }
       if (exporterProbe != null) {
         double cpu = exporterProbe.cpuSeconds() - exporterCpu0;
         System.out.printf(
             Locale.ROOT,
-            "%-16s %10s %6.1f/%5.1f MiB %12.3f %% %12.1f %10d %8s %s%n",
+            "%-16s %10s %6.1f/%5.1f MiB %15s %12.3f %% %12.1f %10d %8s %s%n",
             "node_exporter",
             "-",
             exporterRssSum / 1024.0 / samples,
             exporterRssMax / 1024.0,
+            "",
             cpu / windowSecs * 100,
             cpu / windowSecs * 3600,
             exporterProbe.threads(),
@@ -355,6 +427,7 @@ public final class AgentFootprint {
         }
       }
     } finally {
+      watchers.forEach(DoorWatcher::close);
       for (Running r : running) {
         r.process.destroy();
       }
@@ -370,8 +443,10 @@ public final class AgentFootprint {
       if (scraper != null) {
         scraper.interrupt();
       }
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      if (!keepDir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
       }
     }
     System.exit(0);
@@ -434,6 +509,48 @@ public final class AgentFootprint {
       System.out.println("  (jcmd said: " + out.strip() + ")");
     }
     return sorted;
+  }
+
+  /**
+   * The run that writes the AppCDS archive, as a board's first start after installation does: the
+   * agent runs until its telemetry is acknowledged and ten seconds more, then stops (SIGTERM, as
+   * systemd stops it), and the JVM writes the archive at exit.
+   */
+  private static void train(List<String> cmd, Path log, FleetController controller, String rigId)
+      throws IOException, InterruptedException {
+    long stored = controller.fleet().storedThrough(rigId);
+    long t0 = System.nanoTime();
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long until = t0 + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < until
+        && p.isAlive()
+        && controller.fleet().storedThrough(rigId) <= stored) {
+      Thread.sleep(5);
+    }
+    double first = (System.nanoTime() - t0) / 1e9;
+    Thread.sleep(10_000);
+    p.destroy();
+    p.waitFor(60, TimeUnit.SECONDS);
+    System.out.printf(
+        Locale.ROOT,
+        "  training run for the AppCDS archive: first acknowledged telemetry after %.2f s,"
+            + " stopped after %.1f s%n",
+        first,
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** The named flag sets, in the order they run by default. */
+  static List<Variant> variants() {
+    return List.of(
+        new Variant("defaults", List.of()),
+        new Variant("recommended", RECOMMENDED),
+        new Variant("tight", TIGHT),
+        new Variant("small", SMALL),
+        new Variant("small+cds", concat(SMALL, CDS)),
+        new Variant("small+door", SMALL),
+        new Variant("small+cds+door", concat(SMALL, CDS)),
+        new Variant("small+NMT", concat(SMALL, NMT)));
   }
 
   private static List<String> tail(Path file, int lines) {

@@ -44,7 +44,7 @@ final class ProcessProbe {
     }
   }
 
-  private long statusField(String name) {
+  long statusField(String name) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (line.startsWith(name)) {
