@@ -10,7 +10,8 @@ import java.util.Locale;
  * Driver for {@code opcua:} addresses on the rig's OPC UA endpoint (from the agent config). All
  * nodes of one endpoint share one {@link OpcUaSession}, secured by the context's {@link
  * OpcUaSecurity} service (None when there is none). Option {@code unit} names the unit; otherwise
- * it is guessed from the role (power: W, frequency: Hz).
+ * it is guessed from the role (power: W, frequency: Hz). Frequency nodes are read through the
+ * session's fast subscription (option {@code fast} overrides).
  */
 public final class OpcUaDriver implements SourceDriver {
 
@@ -22,7 +23,8 @@ public final class OpcUaDriver implements SourceDriver {
   @Override
   public Source open(SensorSpec sensor, SourceContext context) {
     OpcUaNodeAddress address = OpcUaNodeAddress.parse(sensor.address());
-    return new OpcUaNodeSource(sensor.role(), unitOf(sensor), address, session(context));
+    return new OpcUaNodeSource(
+        sensor.role(), unitOf(sensor), address, session(context), isFast(sensor));
   }
 
   /** The rig's shared session, opened on first use. */
@@ -43,6 +45,18 @@ public final class OpcUaDriver implements SourceDriver {
                 context.service(OpcUaSecurity.class).orElse(OpcUaSecurity.NONE),
                 context.samplingInterval(),
                 context.clock()));
+  }
+
+  /**
+   * Grid frequency feeds the autonomous frequency response, which has a quarter of a second: it is
+   * read through the fast subscription. Option {@code fast: true|false} decides for any node.
+   */
+  static boolean isFast(SensorSpec sensor) {
+    String option = sensor.options().get("fast");
+    if (option != null) {
+      return Boolean.parseBoolean(option);
+    }
+    return sensor.role().toLowerCase(Locale.ROOT).contains("frequency");
   }
 
   static String unitOf(SensorSpec sensor) {

@@ -9,12 +9,24 @@ public final class OpcUaNodeSource implements StreamingSource {
   private final String unit;
   private final OpcUaNodeAddress address;
   private final OpcUaSession session;
+  private final boolean fast;
 
   public OpcUaNodeSource(String name, String unit, OpcUaNodeAddress address, OpcUaSession session) {
+    this(name, unit, address, session, false);
+  }
+
+  /**
+   * @param fast read through the session's fast subscription (see {@link
+   *     OpcUaSession#FAST_PUBLISHING}): for values the agent reacts to on its own, like grid
+   *     frequency
+   */
+  public OpcUaNodeSource(
+      String name, String unit, OpcUaNodeAddress address, OpcUaSession session, boolean fast) {
     this.name = name;
     this.unit = unit;
     this.address = address;
     this.session = session;
+    this.fast = fast;
   }
 
   @Override
@@ -44,7 +56,7 @@ public final class OpcUaNodeSource implements StreamingSource {
 
   @Override
   public void start(ReadingSink sink) {
-    session.watch(address, name, unit, sink);
+    session.watch(address, name, unit, fast, sink);
   }
 
   @Override
