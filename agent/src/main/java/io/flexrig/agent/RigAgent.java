@@ -50,6 +50,7 @@ import io.flexrig.agent.uplink.TelemetryOutbox;
 import io.flexrig.agent.uplink.UplinkSettings;
 import io.flexrig.agent.workload.GpuPowerLimit;
 import io.flexrig.agent.workload.RigWorkloads;
+import io.flexrig.agent.workload.Workload;
 import io.flexrig.core.profile.CurtailmentMethodKind;
 import io.flexrig.core.profile.FrequencyResponse;
 import io.flexrig.core.profile.SensorSpec;
@@ -307,6 +308,29 @@ public final class RigAgent implements AutoCloseable {
         config.controllerTarget());
   }
 
+  /**
+   * What the workload is doing, for SCADA and the status file: from the executor's mode, and where
+   * the agent supervises the workload process, from the process itself (a crashed miner waiting for
+   * its restart is not RUNNING, whatever the executor last asked of it).
+   */
+  private String workloadState(RigMode mode) {
+    String byMode =
+        switch (mode) {
+          case RUNNING, CURTAILED -> "RUNNING";
+          case SLEEPING -> "SLEEPING";
+          case OFF -> "OFF";
+          case SAFETY_LIMITED -> safety.cutRequired() ? "STOPPED" : "RUNNING";
+        };
+    if (workloads == null || !byMode.equals("RUNNING")) {
+      return byMode;
+    }
+    if (workloads.switching()) {
+      return "SWITCHING";
+    }
+    Workload.State process = workloads.workload(workloads.active()).state();
+    return process.name();
+  }
+
   /** OPC UA security refusals are alarms: readings alone would not say why the meter is gone. */
   private void opcUaStatusChanged(
       io.flexrig.agent.source.opcua.OpcUaSession.Status from,
@@ -458,12 +482,7 @@ public final class RigAgent implements AutoCloseable {
             startedAt),
         snapshot,
         executor.powerTargetW(),
-        switch (mode) {
-          case RUNNING, CURTAILED -> "RUNNING";
-          case SLEEPING -> "SLEEPING";
-          case OFF -> "OFF";
-          case SAFETY_LIMITED -> safety.cutRequired() ? "STOPPED" : "RUNNING";
-        },
+        workloadState(mode),
         curtailment,
         new RigStatus.Safety(
             config.profile().limits(),

@@ -9,6 +9,8 @@ import io.flexrig.agent.sampler.Sampler;
 import io.flexrig.agent.source.Quality;
 import io.flexrig.agent.source.Reading;
 import io.flexrig.agent.uplink.TelemetryOutbox;
+import io.flexrig.agent.workload.RigWorkloads;
+import io.flexrig.agent.workload.Workload;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -43,6 +45,8 @@ public final class RigMetrics implements MultiCollector {
   public static final String READING = "flexrig_rig_reading";
   public static final String READING_QUALITY = "flexrig_rig_reading_quality";
   public static final String MODE = "flexrig_rig_mode";
+  public static final String WORKLOAD_STATE = "flexrig_rig_workload_state";
+  public static final String WORKLOAD_RESTARTS = "flexrig_rig_workload_restarts";
   public static final String CURTAILED = "flexrig_rig_curtailed";
   public static final String SAFETY_CEILING = "flexrig_rig_safety_ceiling_watts";
   public static final String SAFETY_CUT = "flexrig_rig_safety_cut";
@@ -118,6 +122,36 @@ public final class RigMetrics implements MultiCollector {
       modes.add(point(m == mode ? 1 : 0, rigLabels("mode", lower(m))));
     }
     gauge(out, MODE, "What the executor has put the rig in: 1 for the current mode", modes);
+    RigWorkloads workloads = agent.workloads();
+    if (workloads != null) {
+      // Only where the agent supervises the workload; where the firmware runs it, mode says it.
+      List<GaugeDataPointSnapshot> states = new ArrayList<>();
+      List<GaugeDataPointSnapshot> restarts = new ArrayList<>();
+      String active = workloads.active();
+      for (String name : workloads.names()) {
+        Workload w = workloads.workload(name);
+        for (Workload.State st : Workload.State.values()) {
+          states.add(
+              point(
+                  w.state() == st ? 1 : 0,
+                  rigLabels(
+                      "workload",
+                      name,
+                      "state",
+                      lower(st),
+                      "active",
+                      String.valueOf(name.equals(active)))));
+        }
+        restarts.add(point(w.restarts(), rigLabels("workload", name)));
+      }
+      gauge(
+          out,
+          WORKLOAD_STATE,
+          "Each supervised workload process: 1 for its current state; active=true marks the one"
+              + " the rig should run",
+          states);
+      gauge(out, WORKLOAD_RESTARTS, "Restarts of each supervised workload process", restarts);
+    }
     gauge(
         out,
         CURTAILED,

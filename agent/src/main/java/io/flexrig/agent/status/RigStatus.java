@@ -14,7 +14,10 @@ import java.util.Objects;
  * @param at when this status was assembled
  * @param snapshot the rig's latest snapshot (power, hashrate, every reading with its quality)
  * @param powerTargetW the power target in force after clamping, W; 0 when none was ever set
- * @param workloadState what the workload is doing: {@code RUNNING}, {@code SLEEPING}, {@code OFF}
+ * @param workloadState what the workload is doing: {@code RUNNING}, {@code SLEEPING}, {@code OFF},
+ *     {@code STOPPED} (cut by the safety loop); where the agent supervises the workload process
+ *     also {@code SWITCHING} (mining and AI), {@code BACKOFF} (crashed, restart pending) and {@code
+ *     STOPPING}
  */
 public record RigStatus(
     Instant at,

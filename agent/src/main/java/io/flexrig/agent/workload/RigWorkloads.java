@@ -256,6 +256,11 @@ public final class RigWorkloads implements WorkloadSwitcher, WorkloadKnobs, Auto
   }
 
   /** The supervised process of a workload, for tests and the status page. */
+  /** The supervised workloads' names, in the profile's order. */
+  public java.util.List<String> names() {
+    return java.util.List.copyOf(entries.keySet());
+  }
+
   public Workload workload(String name) {
     Entry e = entries.get(name);
     return e == null ? null : e.process;

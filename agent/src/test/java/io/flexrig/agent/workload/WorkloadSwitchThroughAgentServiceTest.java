@@ -164,6 +164,14 @@ class WorkloadSwitchThroughAgentServiceTest {
                         SwitchWorkloadRequest.newBuilder().setWorkload("bitcoin").build()))
         .hasMessageContaining("no supervised workload 'bitcoin'");
     assertThat(agent.workloads().active()).isEqualTo("llm-inference");
+    await()
+        .atMost(10, TimeUnit.SECONDS)
+        .alias("SCADA, the status file and /metrics see the supervised process, not the command")
+        .until(
+            () ->
+                agent.status() != null
+                    && agent.status().workloadState().equals("RUNNING")
+                    && activeWorkloadRunning(agent, "llm-inference"));
 
     // arming and disarming the frequency response take the same path
     CommandAck armed =
@@ -179,5 +187,21 @@ class WorkloadSwitchThroughAgentServiceTest {
     assertThatThrownBy(
             () -> stub().armFrequencyResponse(ArmFrequencyResponseRequest.getDefaultInstance()))
         .hasMessageContaining("program missing");
+  }
+
+  /** The /metrics collector's view: the active workload's series says RUNNING. */
+  private static boolean activeWorkloadRunning(RigAgent agent, String workload) {
+    return new io.flexrig.agent.metrics.RigMetrics(agent)
+        .collect().stream()
+            .filter(m -> m.getMetadata().getPrometheusName().equals("flexrig_rig_workload_state"))
+            .flatMap(m -> m.getDataPoints().stream())
+            .map(
+                p -> (io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot) p)
+            .anyMatch(
+                p ->
+                    p.getValue() == 1
+                        && workload.equals(p.getLabels().get("workload"))
+                        && "true".equals(p.getLabels().get("active"))
+                        && "running".equals(p.getLabels().get("state")));
   }
 }
