@@ -33,11 +33,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * the simulator's OPC UA server (Milo), the agent's subscription delivers it, the agent's
  * FrequencyResponder trips and the executor sets the miner's power target over its cgminer API, and
  * the measured power (the PDU outlet's OPC UA node) falls below the shed target. Each trip times
- * three stages from the write at the server:
+ * four stages from the write at the server:
  *
  * <ol>
  *   <li><b>delivered</b>: the agent's sampler receives the tripping reading;
- *   <li><b>knob</b>: the simulated miner has received the power target (the command is on the rig);
+ *   <li><b>knob</b>: the simulated miner has received the power target, or is asleep with method
+ *       SLEEP (the command is on the rig);
+ *   <li><b>rig</b>: the simulated rig's own power (the ground truth a grid meter would see) is at
+ *       the target;
  *   <li><b>power</b>: the agent receives a measured outlet power at the target (within the
  *       executor's tolerance, as it verifies commands); includes the simulated ramp of the profile,
  *       compressed by the time scale.
@@ -62,22 +65,32 @@ public final class FrequencyResponseBench {
     int trips = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     long telemetryMs = args.length > 1 ? Long.parseLong(args[1]) : 1000;
     double timeScale = args.length > 2 ? Double.parseDouble(args[2]) : 20;
+    // POWER_TARGET (ramps along the profile's rate) or SLEEP (the S19 profile's own FFR method)
+    CurtailmentMethodKind method =
+        args.length > 3
+            ? CurtailmentMethodKind.valueOf(args[3].toUpperCase(Locale.ROOT))
+            : CurtailmentMethodKind.POWER_TARGET;
     Machine.print("FrequencyResponseBench");
     System.out.printf(
         Locale.ROOT,
-        "trips=%d telemetry/subscription interval=%d ms sim time scale=%.0fx%n",
+        "trips=%d telemetry/subscription interval=%d ms sim time scale=%.0fx method=%s%n",
         trips,
         telemetryMs,
-        timeScale);
+        timeScale,
+        method);
 
     Path profiles = Path.of(System.getProperty("flexrig.profiles.dir", "hardware-profiles"));
     HardwareProfile s19 = ProfileLoader.load(profiles.resolve("antminer-s19j-pro.yaml"));
-    HardwareProfile profile = withPowerTargetShed(s19);
+    HardwareProfile profile = withShed(s19, method);
     double nameplateW = profile.nameplate().powerW();
+    double targetW =
+        method == CurtailmentMethodKind.SLEEP ? profile.limits().sleepPowerW() : SHED_TO_W;
+    double toleranceW = CommandExecutor.tolerance(targetW);
 
     long[] delivered = new long[trips];
     long[] knob = new long[trips];
     long[] power = new long[trips];
+    long[] truth = new long[trips];
     AtomicLong written = new AtomicLong();
     AtomicLong frequencySeen = new AtomicLong();
     AtomicLong powerSeen = new AtomicLong();
@@ -117,7 +130,7 @@ public final class FrequencyResponseBench {
               "outlet_power",
               r -> {
                 if (r.quality() == Quality.GOOD
-                    && r.value() <= SHED_TO_W + CommandExecutor.tolerance(SHED_TO_W)
+                    && r.value() <= targetW + toleranceW
                     && frequencySeen.get() != 0) {
                   powerSeen.compareAndSet(0, System.nanoTime());
                 }
@@ -151,15 +164,28 @@ public final class FrequencyResponseBench {
           written.set(t0);
           site.setGridFrequencyHz(59.80);
           waitUntil(() -> frequencySeen.get() != 0, 10_000, "frequency delivered");
-          waitUntil(() -> rig.powerTargetW() <= SHED_TO_W, 10_000, "knob");
+          waitUntil(
+              () ->
+                  method == CurtailmentMethodKind.SLEEP
+                      ? rig.isSleeping()
+                      : rig.powerTargetW() <= SHED_TO_W,
+              10_000,
+              "knob");
           long tKnob = System.nanoTime();
+          waitUntil(() -> rig.powerW() <= targetW + toleranceW, 60_000, "rig power below target");
+          long tTruth = System.nanoTime();
           waitUntil(() -> powerSeen.get() != 0, 60_000, "measured power below target");
           delivered[i] = frequencySeen.get() - t0;
           knob[i] = tKnob - t0;
+          truth[i] = tTruth - t0;
           power[i] = powerSeen.get() - t0;
           written.set(0);
           site.setGridFrequencyHz(60.0);
-          waitUntil(() -> rig.powerTargetW() >= nameplateW, 30_000, "restored target");
+          // after SLEEP the agent keeps the rig down for the profile's min_off_s (PSU cycling)
+          waitUntil(
+              () -> !rig.isSleeping() && rig.powerTargetW() >= nameplateW,
+              30_000 + Math.round(profile.limits().minOffS() * 1000),
+              "restored target");
           waitUntil(() -> rig.powerW() >= nameplateW - 50, 60_000, "restored power");
           // a quiet moment so the next trip starts from a settled subscription
           Thread.sleep(Math.max(200, telemetryMs));
@@ -174,7 +200,8 @@ public final class FrequencyResponseBench {
         "stage (from the write at the OPC UA server)       p50 ms   p99 ms   max ms");
     row("frequency delivered to the agent", delivered);
     row("knob invoked (power target on the miner)", knob);
-    row("measured power at target (sim ramp, scaled)", power);
+    row("rig's power below target in the simulator", truth);
+    row("agent measures it (outlet power, 1 s publish)", power);
     long[] agentPart = new long[trips];
     for (int i = 0; i < trips; i++) {
       agentPart[i] = knob[i] - delivered[i];
@@ -183,7 +210,7 @@ public final class FrequencyResponseBench {
   }
 
   /** The S19j Pro's response shedding by power target, with a short hold so trips repeat fast. */
-  private static HardwareProfile withPowerTargetShed(HardwareProfile s19) {
+  private static HardwareProfile withShed(HardwareProfile s19, CurtailmentMethodKind method) {
     FrequencyResponse fr = s19.frequencyResponse();
     return new HardwareProfile(
         s19.id(),
@@ -207,8 +234,8 @@ public final class FrequencyResponseBench {
             fr.nominalHz(),
             fr.tripHz(),
             fr.ufrTripHz(),
-            CurtailmentMethodKind.POWER_TARGET,
-            SHED_TO_W,
+            method,
+            method == CurtailmentMethodKind.SLEEP ? s19.limits().sleepPowerW() : SHED_TO_W,
             HOLD_S,
             fr.recoverHz()));
   }
