@@ -1,5 +1,6 @@
 package io.flexrig.controller;
 
+import io.flexrig.controller.store.TelemetryRetention;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ import java.util.Objects;
  * @param databaseUrl JDBC URL of the database ({@code jdbc:sqlite:..} or {@code
  *     jdbc:postgresql:..}); null means the SQLite file {@code databaseFile}
  * @param tls the mTLS material; required unless {@code plaintext}
+ * @param shutdown how agents are drained and redirected when the controller stops
+ * @param retention how long raw samples and 1-minute rollups are kept
  */
 public record ControllerConfig(
     int port,
@@ -30,7 +33,9 @@ public record ControllerConfig(
     Clock clock,
     String bindHost,
     String databaseUrl,
-    ControllerTls tls) {
+    ControllerTls tls,
+    GracefulShutdown shutdown,
+    TelemetryRetention retention) {
 
   public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(1);
   public static final String LOOPBACK = "127.0.0.1";
@@ -50,6 +55,8 @@ public record ControllerConfig(
       throw new IllegalArgumentException("telemetryInterval must be > 0, got " + telemetryInterval);
     }
     clock = clock == null ? Clock.systemUTC() : clock;
+    shutdown = shutdown == null ? GracefulShutdown.DEFAULT : shutdown;
+    retention = retention == null ? TelemetryRetention.DEFAULT : retention;
     bindHost = bindHost == null || bindHost.isBlank() ? LOOPBACK : bindHost;
     if (plaintext && tls != null) {
       throw new IllegalArgumentException("choose plaintext (development) or TLS, not both");
@@ -73,6 +80,29 @@ public record ControllerConfig(
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("cannot resolve the bind address '" + host + "'", e);
     }
+  }
+
+  /** Default shutdown and retention. */
+  public ControllerConfig(
+      int port,
+      Path databaseFile,
+      boolean plaintext,
+      Duration telemetryInterval,
+      Clock clock,
+      String bindHost,
+      String databaseUrl,
+      ControllerTls tls) {
+    this(
+        port,
+        databaseFile,
+        plaintext,
+        telemetryInterval,
+        clock,
+        bindHost,
+        databaseUrl,
+        tls,
+        null,
+        null);
   }
 
   /** Uses the SQLite file {@code databaseFile}. */
@@ -100,13 +130,61 @@ public record ControllerConfig(
   /** The same, on the database at a JDBC URL. */
   public ControllerConfig withDatabaseUrl(String url) {
     return new ControllerConfig(
-        port, databaseFile, plaintext, telemetryInterval, clock, bindHost, url, tls);
+        port,
+        databaseFile,
+        plaintext,
+        telemetryInterval,
+        clock,
+        bindHost,
+        url,
+        tls,
+        shutdown,
+        retention);
   }
 
   /** The same, with mutual TLS instead of plaintext. */
   public ControllerConfig withTls(ControllerTls material) {
     return new ControllerConfig(
-        port, databaseFile, false, telemetryInterval, clock, bindHost, databaseUrl, material);
+        port,
+        databaseFile,
+        false,
+        telemetryInterval,
+        clock,
+        bindHost,
+        databaseUrl,
+        material,
+        shutdown,
+        retention);
+  }
+
+  /** The same, leaving agents this way at shutdown. */
+  public ControllerConfig withShutdown(GracefulShutdown s) {
+    return new ControllerConfig(
+        port,
+        databaseFile,
+        plaintext,
+        telemetryInterval,
+        clock,
+        bindHost,
+        databaseUrl,
+        tls,
+        s,
+        retention);
+  }
+
+  /** The same, keeping telemetry this long. */
+  public ControllerConfig withRetention(TelemetryRetention r) {
+    return new ControllerConfig(
+        port,
+        databaseFile,
+        plaintext,
+        telemetryInterval,
+        clock,
+        bindHost,
+        databaseUrl,
+        tls,
+        shutdown,
+        r);
   }
 
   /** Plaintext on loopback with a 1 s telemetry interval and the UTC system clock. */
