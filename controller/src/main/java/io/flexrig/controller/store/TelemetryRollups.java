@@ -31,8 +31,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class TelemetryRollups implements AutoCloseable {
 
-  /** What one run did. */
-  public record Run(long samplesRolledUp, long rawDeleted, long rollupsDeleted) {}
+  /**
+   * What one run did.
+   *
+   * @param minutesUpdated rollup rows written or merged into
+   * @param rawDeleted raw samples deleted by retention
+   * @param rollupsDeleted rollup rows deleted by retention
+   */
+  public record Run(long minutesUpdated, long rawDeleted, long rollupsDeleted) {}
 
   private static final Logger log = LoggerFactory.getLogger(TelemetryRollups.class);
   static final long MINUTE_MS = 60_000;
@@ -110,10 +116,10 @@ public final class TelemetryRollups implements AutoCloseable {
     }
     try {
       Run r = runOnce().get(10, TimeUnit.MINUTES);
-      if (r.samplesRolledUp() > 0 || r.rawDeleted() > 0 || r.rollupsDeleted() > 0) {
+      if (r.minutesUpdated() > 0 || r.rawDeleted() > 0 || r.rollupsDeleted() > 0) {
         log.debug(
-            "Rolled up {} samples; retention deleted {} samples and {} rollups",
-            r.samplesRolledUp(),
+            "Rolled up {} rig-minutes; retention deleted {} samples and {} rollups",
+            r.minutesUpdated(),
             r.rawDeleted(),
             r.rollupsDeleted());
       }
@@ -128,25 +134,35 @@ public final class TelemetryRollups implements AutoCloseable {
 
   /** One rollup and retention pass; completes when all of it committed. */
   public CompletableFuture<Run> runOnce() {
-    Instant now = clock.instant();
-    long[] rolled = new long[1];
+    return rollUp()
+        .thenCompose(
+            minutes ->
+                retain().thenApply(r -> new Run(minutes, r.rawDeleted(), r.rollupsDeleted())));
+  }
+
+  /** Rolls up what is new since the last run; completes with the rig-minutes written. */
+  public CompletableFuture<Long> rollUp() {
+    long[] minutes = new long[1];
     return writer
         .submit(
             "telemetry rollup",
             s -> {
               s.get(NEW_MARKS).executeUpdate();
-              rolled[0] = s.get(MERGE).executeUpdate();
+              minutes[0] = s.get(MERGE).executeUpdate();
               s.get(MOVE_MARKS).executeUpdate();
             })
-        .thenCompose(
-            ok ->
-                deleteInBatches(
-                    DELETE_RAW, now.minus(retention.rawSamples()).toEpochMilli(), "raw", 0))
+        .thenApply(ok -> minutes[0]);
+  }
+
+  /** Applies retention as of the clock's now (raw samples only once rolled up). */
+  public CompletableFuture<Run> retain() {
+    Instant now = clock.instant();
+    return deleteInBatches(DELETE_RAW, now.minus(retention.rawSamples()).toEpochMilli(), "raw", 0)
         .thenCompose(
             raw ->
                 deleteInBatches(
                         DELETE_ROLLUPS, now.minus(retention.rollups()).toEpochMilli(), "rollups", 0)
-                    .thenApply(rollups -> new Run(rolled[0], raw, rollups)));
+                    .thenApply(rollups -> new Run(0, raw, rollups)));
   }
 
   /** Deletes batch after batch (each its own writer task) until a batch comes back short. */
