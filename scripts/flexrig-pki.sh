@@ -3,7 +3,8 @@
 # certificate, and client certificates for agents, grid operators and monitors. Keys are EC P-256,
 # PKCS#8 PEM, mode 0600. Every client certificate says who (CN) and what it may do (OU):
 #
-#   OU=agent          CN=<rig id>   FleetService only, and only as that rig
+#   OU=agent          CN=<rig id>   FleetService only, and only as that rig of its site (the
+#                                   SAN URI urn:flexrig:site:<site id>)
 #   OU=grid-operator  CN=<name>     GridService: create, cancel and read events
 #   OU=monitor        CN=<name>     GridService: read only (Get, List, Watch)
 #   OU=controller     CN=<name>     a fleet manager calling rigs' AgentService directly
@@ -13,7 +14,8 @@
 #   flexrig-pki.sh controller    DIR [SAN ...]        DIR/controller.crt/.key; SANs like
 #                                                     DNS:ctl.site.example IP:10.0.0.5 (default
 #                                                     DNS:localhost IP:127.0.0.1)
-#   flexrig-pki.sh agent         DIR RIG_ID           DIR/agent-RIG_ID.crt/.key
+#   flexrig-pki.sh agent         DIR RIG_ID [SITE_ID] DIR/agent-RIG_ID.crt/.key, bound to SITE_ID
+#                                                     (default: the SITE of the CA)
 #   flexrig-pki.sh grid-operator DIR NAME             DIR/grid-operator-NAME.crt/.key
 #   flexrig-pki.sh monitor       DIR NAME             DIR/monitor-NAME.crt/.key
 #   flexrig-pki.sh fleet-manager DIR NAME             DIR/controller-NAME.crt/.key (OU=controller)
@@ -32,7 +34,7 @@ CA_DAYS=${FLEXRIG_CA_DAYS:-3650}
 LEAF_DAYS=${FLEXRIG_LEAF_DAYS:-825}
 
 die() { echo "flexrig-pki: $*" >&2; exit 2; }
-usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 # Names go into certificate subjects: keep them to characters that need no escaping.
 check_name() {
@@ -57,13 +59,21 @@ sign() {
   echo "$dir/$base.crt"
 }
 
+# client DIR ROLE NAME [EXTRA_EXTENSION]
 client() {
-  local dir=$1 role=$2 name=$3
+  local dir=$1 role=$2 name=$3 extra=${4:-}
   check_name "$name"
   sign "$dir" "$role-$name" "/O=Flexrig/OU=$role/CN=$name" \
 "basicConstraints=critical,CA:FALSE
 keyUsage=critical,digitalSignature
-extendedKeyUsage=clientAuth"
+extendedKeyUsage=clientAuth
+$extra"
+}
+
+# The SITE the CA was made for (its subject is CN=Flexrig site CA SITE).
+ca_site() {
+  openssl x509 -in "$1/ca.crt" -noout -subject -nameopt RFC2253 2>/dev/null \
+    | sed -n 's/^subject=.*CN=Flexrig site CA \([^,]*\).*$/\1/p'
 }
 
 # server DIR BASENAME SUBJECT [SAN ...]: a serverAuth certificate; a subject ending in CN= takes
@@ -119,7 +129,15 @@ case "$cmd" in
     [[ $# -eq 1 ]] || usage
     client "$dir" controller "$1"
     ;;
-  agent|grid-operator|monitor)
+  agent)
+    [[ $# -eq 1 || $# -eq 2 ]] || usage
+    [[ -f "$dir/ca.crt" ]] || die "no CA in $dir: run 'flexrig-pki.sh ca $dir' first"
+    site=${2:-$(ca_site "$dir")}
+    [[ -n "$site" ]] || die "cannot tell the site of $dir/ca.crt: give SITE_ID"
+    check_name "$site"
+    client "$dir" agent "$1" "subjectAltName=URI:urn:flexrig:site:$site"
+    ;;
+  grid-operator|monitor)
     [[ $# -eq 1 ]] || usage
     client "$dir" "$cmd" "$1"
     ;;

@@ -1,6 +1,7 @@
 package io.flexrig.controller;
 
 import io.flexrig.controller.metrics.MetricsSettings;
+import io.flexrig.controller.store.TelemetryRetention;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ import java.util.Objects;
  * @param databaseUrl JDBC URL of the database ({@code jdbc:sqlite:..} or {@code
  *     jdbc:postgresql:..}); null means the SQLite file {@code databaseFile}
  * @param tls the mTLS material; required unless {@code plaintext}
+ * @param shutdown how agents are drained and redirected when the controller stops
+ * @param retention how long raw samples and 1-minute rollups are kept
  * @param metrics where to serve Prometheus {@code /metrics}; null: not served
  */
 public record ControllerConfig(
@@ -33,6 +36,8 @@ public record ControllerConfig(
     String bindHost,
     String databaseUrl,
     ControllerTls tls,
+    GracefulShutdown shutdown,
+    TelemetryRetention retention,
     MetricsSettings metrics) {
 
   public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(1);
@@ -53,6 +58,8 @@ public record ControllerConfig(
       throw new IllegalArgumentException("telemetryInterval must be > 0, got " + telemetryInterval);
     }
     clock = clock == null ? Clock.systemUTC() : clock;
+    shutdown = shutdown == null ? GracefulShutdown.DEFAULT : shutdown;
+    retention = retention == null ? TelemetryRetention.DEFAULT : retention;
     bindHost = bindHost == null || bindHost.isBlank() ? LOOPBACK : bindHost;
     if (plaintext && tls != null) {
       throw new IllegalArgumentException("choose plaintext (development) or TLS, not both");
@@ -78,7 +85,7 @@ public record ControllerConfig(
     }
   }
 
-  /** Without /metrics. */
+  /** Default shutdown and retention, without /metrics. */
   public ControllerConfig(
       int port,
       Path databaseFile,
@@ -88,7 +95,18 @@ public record ControllerConfig(
       String bindHost,
       String databaseUrl,
       ControllerTls tls) {
-    this(port, databaseFile, plaintext, telemetryInterval, clock, bindHost, databaseUrl, tls, null);
+    this(
+        port,
+        databaseFile,
+        plaintext,
+        telemetryInterval,
+        clock,
+        bindHost,
+        databaseUrl,
+        tls,
+        null,
+        null,
+        null);
   }
 
   /** Uses the SQLite file {@code databaseFile}. */
@@ -116,7 +134,17 @@ public record ControllerConfig(
   /** The same, on the database at a JDBC URL. */
   public ControllerConfig withDatabaseUrl(String url) {
     return new ControllerConfig(
-        port, databaseFile, plaintext, telemetryInterval, clock, bindHost, url, tls, metrics);
+        port,
+        databaseFile,
+        plaintext,
+        telemetryInterval,
+        clock,
+        bindHost,
+        url,
+        tls,
+        shutdown,
+        retention,
+        metrics);
   }
 
   /** The same, with mutual TLS instead of plaintext. */
@@ -130,6 +158,40 @@ public record ControllerConfig(
         bindHost,
         databaseUrl,
         material,
+        shutdown,
+        retention,
+        metrics);
+  }
+
+  /** The same, leaving agents this way at shutdown. */
+  public ControllerConfig withShutdown(GracefulShutdown s) {
+    return new ControllerConfig(
+        port,
+        databaseFile,
+        plaintext,
+        telemetryInterval,
+        clock,
+        bindHost,
+        databaseUrl,
+        tls,
+        s,
+        retention,
+        metrics);
+  }
+
+  /** The same, keeping telemetry this long. */
+  public ControllerConfig withRetention(TelemetryRetention r) {
+    return new ControllerConfig(
+        port,
+        databaseFile,
+        plaintext,
+        telemetryInterval,
+        clock,
+        bindHost,
+        databaseUrl,
+        tls,
+        shutdown,
+        r,
         metrics);
   }
 
@@ -144,6 +206,8 @@ public record ControllerConfig(
         bindHost,
         databaseUrl,
         tls,
+        shutdown,
+        retention,
         settings);
   }
 

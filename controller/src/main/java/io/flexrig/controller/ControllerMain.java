@@ -3,6 +3,7 @@ package io.flexrig.controller;
 import io.flexrig.controller.metrics.MetricsSettings;
 import io.flexrig.controller.openadr.OpenAdrLink;
 import io.flexrig.controller.openadr.OpenAdrSettings;
+import io.flexrig.controller.store.TelemetryRetention;
 import io.flexrig.controller.systemd.ServiceHeartbeat;
 import io.flexrig.openadr.SimpleLevels;
 import io.flexrig.systemd.SystemdNotify;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -25,6 +27,8 @@ import java.util.concurrent.CountDownLatch;
  * controller --port 50051 --db /var/lib/flexrig/controller.db --host 0.0.0.0
  *            --tls-cert controller.crt --tls-key controller.key --tls-client-ca ca.crt
  *            [--grid-token-file grid-tokens] [--telemetry-interval-ms 1000]
+ *            [--raw-retention-hours 48] [--rollup-retention-days 400]
+ *            [--drain-s 10] [--reconnect-to other-ctl:50051,third-ctl:50051]
  * controller --dev-plaintext --port 50051 --db dev.db     # development, loopback only
  * controller --config /etc/flexrig/controller.properties
  * controller --db-url jdbc:postgresql://db.example:5432/flexrig?user=flexrig ...
@@ -48,6 +52,10 @@ public final class ControllerMain {
           "tls-client-ca",
           "grid-token-file",
           "dev-plaintext",
+          "raw-retention-hours",
+          "rollup-retention-days",
+          "drain-s",
+          "reconnect-to",
           "openadr-vtn",
           "openadr-client-id",
           "openadr-secret-file",
@@ -74,6 +82,8 @@ public final class ControllerMain {
           "usage: controller [--config FILE] [--port N] [--db FILE | --db-url JDBC_URL]"
               + " [--host ADDR] (--tls-cert PEM --tls-key PEM --tls-client-ca PEM"
               + " [--grid-token-file FILE] | --dev-plaintext) [--telemetry-interval-ms N]"
+              + " [--raw-retention-hours H] [--rollup-retention-days D] [--drain-s S]"
+              + " [--reconnect-to HOST:PORT,..]"
               + " [--openadr-vtn URL --openadr-client-id ID --openadr-secret-file FILE"
               + " --openadr-program NAME --openadr-site SITE [--openadr-simple-kw K1,K2,K3]"
               + " [--openadr-response-s S] [--openadr-poll-s S] [--openadr-ven-name NAME]]"
@@ -243,10 +253,29 @@ public final class ControllerMain {
           p.getProperty("host").strip(),
           p.getProperty("db-url") == null ? null : p.getProperty("db-url").strip(),
           tls,
+          shutdown(p),
+          TelemetryRetention.of(
+              Long.parseLong(p.getProperty("raw-retention-hours", "48").strip()),
+              Long.parseLong(p.getProperty("rollup-retention-days", "400").strip())),
           metrics);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage(), e);
     }
+  }
+
+  private static GracefulShutdown shutdown(Properties p) {
+    GracefulShutdown s = GracefulShutdown.DEFAULT;
+    if (p.getProperty("drain-s") != null) {
+      s =
+          s.withDrain(
+              Duration.ofMillis(
+                  Math.round(Double.parseDouble(p.getProperty("drain-s").strip()) * 1000)));
+    }
+    String to = p.getProperty("reconnect-to");
+    if (to != null && !to.isBlank()) {
+      s = s.withAlternates(Arrays.stream(to.split(",")).map(String::strip).toList());
+    }
+    return s;
   }
 
   private static Path required(Properties p, String key) {

@@ -13,8 +13,10 @@ import io.flexrig.controller.metrics.FleetMetrics;
 import io.flexrig.controller.metrics.MetricsEndpoint;
 import io.flexrig.controller.store.ControllerStore;
 import io.flexrig.controller.store.StoredRig;
+import io.flexrig.controller.store.TelemetryRollups;
 import io.flexrig.proto.v1.FleetServiceGrpc;
 import io.flexrig.proto.v1.GridServiceGrpc;
+import io.flexrig.proto.v1.Reconnect;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
@@ -58,6 +60,7 @@ public final class FleetController implements AutoCloseable {
   private CurtailmentEventRunner events;
   private GridServiceImpl grid;
   private HealthStatusManager health;
+  private TelemetryRollups rollups;
   private ThreadPoolExecutor executor;
   private Server server;
   private MetricsEndpoint metrics;
@@ -97,6 +100,7 @@ public final class FleetController implements AutoCloseable {
               config.clock(),
               CurtailmentEventRunner.Timing.DEFAULT);
       events.resume();
+      rollups = new TelemetryRollups(store, config.retention(), config.clock()).start();
       grid = new GridServiceImpl(events, fleet, config.clock(), store);
       ControllerTls tls = config.tls();
       GridTokens tokens =
@@ -167,6 +171,37 @@ public final class FleetController implements AutoCloseable {
     return this;
   }
 
+  /** Asks every agent to leave and waits (bounded) until they did. */
+  private void drainSessions() {
+    GracefulShutdown how = config.shutdown();
+    if (how.drain().isZero() || sessions.size() == 0) {
+      return;
+    }
+    int before = sessions.size();
+    sessions.goAway(
+        Reconnect.newBuilder()
+            .addAllEndpoints(how.alternates())
+            .setDelayMs((int) how.reconnectDelay().toMillis())
+            .setJitterMs((int) how.reconnectJitter().toMillis())
+            .setReason("controller shutting down")
+            .build());
+    long deadline = System.nanoTime() + how.drain().toNanos();
+    while (sessions.size() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    log.info(
+        "Asked {} agents to reconnect{}; {} left within {} ms",
+        before,
+        how.alternates().isEmpty() ? "" : " to " + String.join(", ", how.alternates()),
+        before - sessions.size(),
+        how.drain().toMillis());
+  }
+
   private static ServerCredentials credentials(ControllerTls tls) throws IOException {
     if (tls == null) {
       return InsecureServerCredentials.create();
@@ -211,8 +246,10 @@ public final class FleetController implements AutoCloseable {
   }
 
   /**
-   * Stops in order: health NOT_SERVING, stop events (they resume at the next start), end agent
-   * sessions, drain the server (bounded), flush the store.
+   * Stops gracefully (SIGTERM ends here too): health NOT_SERVING, events stop (they resume at the
+   * next start), no new connections or calls, every agent is sent a {@code Reconnect} and leaves
+   * once its samples are acknowledged (bounded by {@link GracefulShutdown#drain()}), sessions still
+   * open end with UNAVAILABLE, then the store writes what is queued and closes.
    */
   @Override
   public synchronized void close() {
@@ -237,11 +274,17 @@ public final class FleetController implements AutoCloseable {
     if (grid != null) {
       grid.close();
     }
+    if (rollups != null) {
+      rollups.close();
+    }
+    if (server != null) {
+      server.shutdown(); // no new connections or calls; open streams go on
+    }
     if (sessions != null) {
+      drainSessions();
       sessions.closeAll(Status.UNAVAILABLE.withDescription("controller shutting down"));
     }
     if (server != null) {
-      server.shutdown();
       try {
         if (!server.awaitTermination(SHUTDOWN_GRACE_MS, TimeUnit.MILLISECONDS)) {
           server.shutdownNow();

@@ -32,6 +32,41 @@ class ControllerMainTest {
   }
 
   @Test
+  void retentionAndShutdownOptionsReachTheConfig() {
+    ControllerConfig config =
+        ControllerMain.parse(
+            new String[] {
+              "--dev-plaintext",
+              "--raw-retention-hours",
+              "24",
+              "--rollup-retention-days",
+              "90",
+              "--drain-s",
+              "2.5",
+              "--reconnect-to",
+              "ctl-b.site:50051, 10.0.0.7:50051"
+            });
+
+    assertThat(config.retention().rawSamples()).isEqualTo(Duration.ofHours(24));
+    assertThat(config.retention().rollups()).isEqualTo(Duration.ofDays(90));
+    assertThat(config.shutdown().drain()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(config.shutdown().alternates())
+        .containsExactly("ctl-b.site:50051", "10.0.0.7:50051");
+    assertThat(ControllerMain.parse(new String[] {"--dev-plaintext"}).shutdown())
+        .isEqualTo(GracefulShutdown.DEFAULT);
+  }
+
+  @Test
+  void aReconnectTargetThatIsNotHostAndPortIsRefused() {
+    assertThatThrownBy(
+            () ->
+                ControllerMain.parse(
+                    new String[] {"--dev-plaintext", "--reconnect-to", "ctl-b.site"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("host:port");
+  }
+
+  @Test
   void withoutTlsMaterialTheDevelopmentFlagIsRequired() {
     assertThatThrownBy(() -> ControllerMain.parse(new String[] {"--port", "7000"}))
         .hasMessageContaining("--dev-plaintext");

@@ -10,6 +10,10 @@ import io.flexrig.agent.uplink.TelemetryOutbox;
 import io.flexrig.agent.uplink.UplinkSettings;
 import io.flexrig.controller.ControllerConfig;
 import io.flexrig.controller.FleetController;
+import io.flexrig.controller.GracefulShutdown;
+import io.flexrig.controller.store.ControllerStore;
+import io.flexrig.controller.store.TelemetryRetention;
+import io.flexrig.controller.store.TelemetryRollups;
 import io.flexrig.proto.v1.AgentHello;
 import io.flexrig.proto.v1.Quality;
 import io.flexrig.proto.v1.RigIdentity;
@@ -27,7 +31,9 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +47,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The reliability suite's fault run, reduced to run in the default build: 100 production uplinks,
- * each with its durable SQLite outbox, stream telemetry through a TCP proxy into a real controller
- * while the controller restarts and the network partitions at fixed points. Afterwards every sample
- * an agent numbered is in the controller's store exactly once, each rig's sequences contiguous.
+ * The issue's fault run, full size by default: 100 production uplinks, each with its durable SQLite
+ * outbox, stream telemetry through a TCP proxy into a real controller while the controller restarts
+ * 10 times and the network partitions 5 times for 60 s. Afterwards every sample an agent numbered
+ * is in the controller's store exactly once, each rig's sequences contiguous, and the 1-minute
+ * rollups count every sample exactly once too.
+ *
+ * <p>To keep the wall time near the 5 x 60 s the partitions need, faults overlap: each cycle is a
+ * restart of a connected fleet (alternately graceful, with {@code Reconnect} and drain, and abrupt,
+ * sessions cut at once), then a 60 s partition with a second restart in its middle, while the
+ * agents are cut off and keep sampling into their outboxes. About 6 minutes in all.
+ *
+ * <p>{@code -Dflexrig.fault=reduced} runs a small variant for local work (3 restarts, 2 partitions
+ * of 4 s, about 40 s).
  *
  * <p>Duplicates cannot land in the store (its key is (rig, sequence)), so the run also counts what
  * the agents resent on the wire after a reconnect: the duplicates the store's key had to absorb.
@@ -53,22 +68,64 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("reliability")
 class FleetFaultTest {
 
-  private static final int AGENTS = 100;
-  private static final Duration SAMPLE_EVERY = Duration.ofMillis(200);
-  private static final Duration RUN = Duration.ofSeconds(30);
-  private static final Duration PARTITION = Duration.ofSeconds(4);
-  private static final String SITE = "fault-site";
+  /**
+   * One run's size.
+   *
+   * @param partitions partitions of the proxy, one per cycle
+   * @param partition how long each lasts
+   * @param restarts controller restarts: one per cycle while connected, one inside each partition,
+   *     any left over at the end
+   * @param sampleEvery each agent's sampling period
+   */
+  private record Plan(
+      String name,
+      int agents,
+      int partitions,
+      Duration partition,
+      int restarts,
+      Duration sampleEvery) {}
 
-  /** What happens when, in seconds after the agents start producing. */
+  private static final Plan FULL =
+      new Plan("full", 100, 5, Duration.ofSeconds(60), 10, Duration.ofMillis(500));
+  private static final Plan REDUCED =
+      new Plan("reduced", 100, 2, Duration.ofSeconds(4), 3, Duration.ofMillis(200));
+  private static final Plan PLAN =
+      "reduced".equalsIgnoreCase(System.getProperty("flexrig.fault", "full")) ? REDUCED : FULL;
+
+  private static final String SITE = "fault-site";
+  // Agents told to reconnect wait 200 ms plus up to 500 ms, so a restart costs about a second.
+  private static final GracefulShutdown GRACEFUL =
+      GracefulShutdown.DEFAULT
+          .withDrain(Duration.ofSeconds(5))
+          .withReconnect(Duration.ofMillis(200), Duration.ofMillis(500));
+  private static final GracefulShutdown ABRUPT = GRACEFUL.withDrain(Duration.ZERO);
+
+  /** What happens, in order. */
   private sealed interface Fault {}
 
-  private record Restart(int atS) implements Fault {}
+  /** A restart of the controller while every agent is connected. */
+  private record Restart(boolean graceful) implements Fault {}
 
-  private record Partition(int atS) implements Fault {}
+  /** A partition of the proxy, with a controller restart in its middle or not. */
+  private record Partition(Duration length, boolean restartInside) implements Fault {}
 
-  private static final List<Fault> TIMELINE =
-      List.of(
-          new Restart(4), new Partition(7), new Restart(14), new Partition(17), new Restart(25));
+  private static List<Fault> timeline(Plan plan) {
+    List<Fault> faults = new ArrayList<>();
+    int restartsLeft = plan.restarts();
+    for (int c = 0; c < plan.partitions(); c++) {
+      if (restartsLeft > 0) {
+        faults.add(new Restart(c % 2 == 0));
+        restartsLeft--;
+      }
+      boolean inside = restartsLeft > 0;
+      faults.add(new Partition(plan.partition(), inside));
+      restartsLeft -= inside ? 1 : 0;
+    }
+    for (; restartsLeft > 0; restartsLeft--) {
+      faults.add(new Restart(restartsLeft % 2 == 0));
+    }
+    return faults;
+  }
 
   @TempDir Path dir;
 
@@ -76,6 +133,9 @@ class FleetFaultTest {
   private FleetController controller;
   private ChaosProxy proxy;
   private ScheduledExecutorService producers;
+  // How each coming controller close goes (a controller stops as its config says, so each one is
+  // started knowing how its own stop will be): true graceful, false abrupt.
+  private final Deque<Boolean> closes = new ArrayDeque<>();
 
   @AfterEach
   void closeEverything() {
@@ -96,54 +156,61 @@ class FleetFaultTest {
     long began = System.nanoTime();
     Path db = dir.resolve("controller.db");
     int port = freePort();
-    controller = startController(port, db);
-    proxy = new ChaosProxy(port, AGENTS * 2);
+    List<Fault> timeline = timeline(PLAN);
+    for (Fault f : timeline) {
+      switch (f) {
+        case Restart r -> closes.add(r.graceful());
+        case Partition p -> {
+          if (p.restartInside()) {
+            closes.add(true);
+          }
+        }
+      }
+    }
+    controller = startController(port, db, nextClose());
+    proxy = new ChaosProxy(port, PLAN.agents() * 2);
     UplinkSettings settings =
         UplinkSettings.plaintext(proxy.target())
             .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
-    for (int i = 1; i <= AGENTS; i++) {
+    for (int i = 1; i <= PLAN.agents(); i++) {
       agents.add(new Agent(String.format("rig-%03d", i), settings, dir));
     }
     agents.forEach(Agent::start);
-    await("every agent connected")
-        .atMost(30, TimeUnit.SECONDS)
-        .until(() -> agents.stream().allMatch(a -> a.uplink.connected()));
-
-    producers =
-        Executors.newScheduledThreadPool(
-            4, Thread.ofPlatform().name("producer-", 0).daemon(true).factory());
-    long spreadNanos = SAMPLE_EVERY.toNanos() / AGENTS;
-    for (int i = 0; i < AGENTS; i++) {
-      Agent a = agents.get(i);
-      producers.scheduleAtFixedRate(
-          a::produce, i * spreadNanos, SAMPLE_EVERY.toNanos(), TimeUnit.NANOSECONDS);
-    }
+    awaitFleetConnected("every agent connected");
+    startProducing(PLAN.sampleEvery());
     long runStart = System.nanoTime();
 
     int restarts = 0;
     int partitions = 0;
-    for (Fault f : TIMELINE) {
-      int atS = f instanceof Restart r ? r.atS() : ((Partition) f).atS();
-      sleepUntil(runStart + TimeUnit.SECONDS.toNanos(atS));
-      // Each fault must hit a connected fleet, so every agent goes through every fault.
-      await("every agent connected before the fault at " + atS + " s")
-          .atMost(30, TimeUnit.SECONDS)
-          .until(() -> agents.stream().allMatch(a -> a.uplink.connected()));
+    int connectedFaults = 0;
+    int gracefulRestarts = 0;
+    for (Fault f : timeline) {
+      // Each of these faults must hit a connected fleet, so every agent goes through it.
+      awaitFleetConnected("every agent connected before fault " + (restarts + partitions + 1));
+      Thread.sleep(1_000); // a moment of steady streaming between faults
+      connectedFaults++;
       switch (f) {
         case Restart r -> {
-          controller.close();
-          controller = startController(port, db);
+          restart(port, db);
           restarts++;
+          gracefulRestarts += r.graceful() ? 1 : 0;
         }
         case Partition p -> {
           proxy.partition();
-          Thread.sleep(PARTITION.toMillis());
+          long healAt = System.nanoTime() + p.length().toNanos();
+          if (p.restartInside()) {
+            Thread.sleep(p.length().toMillis() / 2);
+            restart(port, db);
+            restarts++;
+          }
+          sleepUntil(healAt);
           proxy.heal();
           partitions++;
         }
       }
     }
-    sleepUntil(runStart + RUN.toNanos());
+    awaitFleetConnected("every agent connected after the last fault");
+    Thread.sleep(2_000);
     producers.shutdown();
     assertThat(producers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     double runS = (System.nanoTime() - runStart) / 1e9;
@@ -156,11 +223,14 @@ class FleetFaultTest {
     double drainS = (System.nanoTime() - drainStart) / 1e9;
 
     long minSessions = agents.stream().mapToLong(a -> a.uplink.sessions()).min().orElse(0);
+    long minReconnectRequests =
+        agents.stream().mapToLong(a -> a.uplink.reconnectRequests()).min().orElse(0);
     long resent = agents.stream().mapToLong(a -> a.outbox.resent.get()).sum();
     long outboxDrops = agents.stream().mapToLong(a -> a.outbox.dropped()).sum();
     long misnumbered = agents.stream().mapToLong(a -> a.misnumbered.get()).sum();
     agents.parallelStream().forEach(Agent::close);
     controller.close();
+    long rolledUp = rollUpEverything(db);
 
     Map<String, List<double[]>> stored = readStore(db);
     long produced = 0;
@@ -204,19 +274,23 @@ class FleetFaultTest {
 
     String summary =
         String.format(
-            "FleetFaultTest: %d agents, %d samples produced, %d stored, %d lost, %d duplicated"
-                + " (%d resent on the wire after reconnects, absorbed by the store's key);"
-                + " %d controller restarts, %d partitions of %d s (%d connections cut, %d refused);"
-                + " run %.1f s, drained in %.1f s, total %.1f s",
-            AGENTS,
+            "FleetFaultTest (%s): %d agents, %d samples produced, %d stored, %d lost, %d duplicated"
+                + " (%d resent on the wire after reconnects, absorbed by the store's key),"
+                + " %d counted by the 1-minute rollups;"
+                + " %d controller restarts (%d graceful while connected), %d partitions of %d s"
+                + " (%d connections cut, %d refused); run %.1f s, drained in %.1f s, total %.1f s",
+            PLAN.name(),
+            PLAN.agents(),
             produced,
             storedTotal,
             lost,
             duplicated,
             resent,
+            rolledUp,
             restarts,
+            gracefulRestarts,
             partitions,
-            PARTITION.toSeconds(),
+            PLAN.partition().toSeconds(),
             proxy.cut(),
             proxy.refused(),
             runS,
@@ -224,9 +298,9 @@ class FleetFaultTest {
             totalS);
     System.out.println(summary);
     System.out.printf(
-        "  fewest sessions of one agent %d, outbox drops %d, misnumbered appends %d,"
-            + " samples with another agent's content %d, outside 1..N %d%n",
-        minSessions, outboxDrops, misnumbered, wrongContent, foreign);
+        "  fewest sessions of one agent %d, fewest Reconnects received %d, outbox drops %d,"
+            + " misnumbered appends %d, samples with another agent's content %d, outside 1..N %d%n",
+        minSessions, minReconnectRequests, outboxDrops, misnumbered, wrongContent, foreign);
 
     assertThat(broken).as(summary).isEmpty();
     assertThat(lost).as(summary).isZero();
@@ -234,13 +308,101 @@ class FleetFaultTest {
     assertThat(foreign).as(summary).isZero();
     assertThat(wrongContent).as(summary).isZero();
     assertThat(storedTotal).as(summary).isEqualTo(produced);
+    assertThat(rolledUp).as(summary).isEqualTo(produced);
     assertThat(misnumbered).isZero();
     assertThat(outboxDrops).isZero();
-    // Every agent went through every fault (each ends the session it had) and was still producing.
-    assertThat(minSessions).isGreaterThanOrEqualTo(1 + TIMELINE.size());
-    assertThat(produced).isGreaterThan(AGENTS * 50L);
-    assertThat(restarts).isEqualTo(3);
-    assertThat(partitions).isEqualTo(2);
+    // Every agent went through every fault hitting a connected fleet (each ends the session it
+    // had) and was told to reconnect by every graceful restart.
+    assertThat(minSessions).isGreaterThanOrEqualTo(1 + connectedFaults);
+    assertThat(minReconnectRequests).isGreaterThanOrEqualTo(gracefulRestarts);
+    assertThat(produced).isGreaterThan(PLAN.agents() * 50L);
+    assertThat(restarts).isEqualTo(PLAN.restarts());
+    assertThat(partitions).isEqualTo(PLAN.partitions());
+  }
+
+  @Test
+  void aGracefulRestartLosesNothingAndResendsNothing() throws Exception {
+    Path db = dir.resolve("graceful.db");
+    int port = freePort();
+    controller = startController(port, db, GRACEFUL);
+    UplinkSettings settings =
+        UplinkSettings.plaintext("127.0.0.1:" + port)
+            .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
+    for (int i = 1; i <= 10; i++) {
+      agents.add(new Agent(String.format("rig-%03d", i), settings, dir));
+    }
+    agents.forEach(Agent::start);
+    awaitFleetConnected("every agent connected");
+    startProducing(Duration.ofMillis(50));
+
+    for (int r = 0; r < 2; r++) {
+      Thread.sleep(1_000);
+      restart(port, db);
+      awaitFleetConnected("every agent back after restart " + (r + 1));
+    }
+    Thread.sleep(500);
+    producers.shutdown();
+    assertThat(producers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    await("every outbox acknowledged")
+        .atMost(30, TimeUnit.SECONDS)
+        .until(() -> agents.stream().allMatch(a -> a.outbox.size() == 0));
+    agents.parallelStream().forEach(Agent::close);
+    controller.close();
+
+    Map<String, List<double[]>> stored = readStore(db);
+    for (Agent a : agents) {
+      assertThat(stored.getOrDefault(a.rigId, List.of()))
+          .as(a.rigId)
+          .hasSize((int) a.produced.get());
+      // Each agent left only once the controller had acknowledged all it sent: nothing was in
+      // flight, so nothing went over the wire twice.
+      assertThat(a.outbox.resent.get()).as(a.rigId + " resent").isZero();
+      assertThat(a.uplink.reconnectRequests()).as(a.rigId).isEqualTo(2);
+    }
+  }
+
+  private void awaitFleetConnected(String what) {
+    await(what)
+        .atMost(60, TimeUnit.SECONDS)
+        .until(() -> agents.stream().allMatch(a -> a.uplink.connected()));
+  }
+
+  private void startProducing(Duration every) {
+    producers =
+        Executors.newScheduledThreadPool(
+            4, Thread.ofPlatform().name("producer-", 0).daemon(true).factory());
+    long spreadNanos = every.toNanos() / agents.size();
+    for (int i = 0; i < agents.size(); i++) {
+      Agent a = agents.get(i);
+      producers.scheduleAtFixedRate(
+          a::produce, i * spreadNanos, every.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void restart(int port, Path db) {
+    controller.close();
+    controller = startController(port, db, nextClose());
+  }
+
+  private GracefulShutdown nextClose() {
+    Boolean graceful = closes.poll();
+    return graceful == null || graceful ? GRACEFUL : ABRUPT;
+  }
+
+  /** Runs the controller's rollup job over the whole store; returns the samples it counted. */
+  private static long rollUpEverything(Path db) throws Exception {
+    try (ControllerStore store = ControllerStore.open(db)) {
+      new TelemetryRollups(store, TelemetryRetention.DEFAULT, Clock.systemUTC())
+          .rollUp()
+          .get(60, TimeUnit.SECONDS);
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
+        PreparedStatement ps =
+            c.prepareStatement("SELECT COALESCE(SUM(sample_count), 0) FROM telemetry_rollups");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   /** Power encodes rig and sequence, so a sample stored under the wrong number is noticed. */
@@ -248,9 +410,10 @@ class FleetFaultTest {
     return 1_000 + index * 10 + sequence % 10;
   }
 
-  private static FleetController startController(int port, Path db) {
+  private static FleetController startController(int port, Path db, GracefulShutdown shutdown) {
     ControllerConfig config =
-        new ControllerConfig(port, db, true, Duration.ofMillis(200), Clock.systemUTC());
+        new ControllerConfig(port, db, true, Duration.ofMillis(200), Clock.systemUTC())
+            .withShutdown(shutdown);
     // The port was just given up by the previous controller; the OS may take a moment.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (true) {

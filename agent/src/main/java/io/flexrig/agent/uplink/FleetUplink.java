@@ -6,6 +6,7 @@ import io.flexrig.proto.v1.Alarm;
 import io.flexrig.proto.v1.Command;
 import io.flexrig.proto.v1.ControllerMessage;
 import io.flexrig.proto.v1.FleetServiceGrpc;
+import io.flexrig.proto.v1.Reconnect;
 import io.flexrig.proto.v1.TelemetryBatch;
 import io.flexrig.proto.v1.TelemetrySample;
 import io.grpc.Grpc;
@@ -17,7 +18,9 @@ import io.grpc.stub.ClientResponseObserver;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,11 +42,18 @@ import org.slf4j.LoggerFactory;
  * manual flow control: only while the stream is ready, resumed by its on-ready handler, so a slow
  * controller makes samples wait in the bounded outbox rather than in gRPC's buffers.
  *
+ * <p>A {@code Reconnect} from the controller (it is shutting down) ends the session gracefully:
+ * nothing more is sent, the stream is half-closed once every sample sent is acknowledged (or ends
+ * when the controller ends it), and the next session opens after the given delay plus jitter, at
+ * the given endpoints in turn (each tried once) and then at the configured target.
+ *
  * <p>All stream operations run on one uplink thread; gRPC callbacks only hand work to it.
  */
 public final class FleetUplink implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FleetUplink.class);
   private static final int MAX_CONTROL_MESSAGES = 512;
+  // Channels to endpoints a controller redirected us to; a few at most, the oldest closed first.
+  private static final int MAX_REDIRECT_CHANNELS = 4;
 
   private final UplinkSettings settings;
   private final TelemetryOutbox outbox;
@@ -53,10 +63,14 @@ public final class FleetUplink implements AutoCloseable {
   private final ManagedChannel channel;
   private final FleetServiceGrpc.FleetServiceStub stub;
   private final AtomicLong sessions = new AtomicLong();
+  private final AtomicLong redirects = new AtomicLong();
   private final AtomicLong droppedControl = new AtomicLong();
 
   // Touched only on the worker thread.
   private final ArrayDeque<AgentMessage> control = new ArrayDeque<>();
+  // Endpoints of the last Reconnect not tried yet; the configured target when empty.
+  private final ArrayDeque<String> redirectTo = new ArrayDeque<>();
+  private final Map<String, ManagedChannel> redirectChannels = new LinkedHashMap<>();
   private Session current;
   private long backoffMillis;
   private boolean closed;
@@ -84,16 +98,7 @@ public final class FleetUplink implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.channel =
-        Grpc.newChannelBuilder(
-                settings.target(),
-                settings.plaintext()
-                    ? InsecureChannelCredentials.create()
-                    : settings.tls().credentials())
-            .keepAliveTime(settings.keepAlive().toMillis(), TimeUnit.MILLISECONDS)
-            .keepAliveTimeout(20, TimeUnit.SECONDS)
-            .maxInboundMessageSize(1 << 20)
-            .build();
+    this.channel = newChannel(settings.target());
     this.stub = FleetServiceGrpc.newStub(channel);
   }
 
@@ -103,6 +108,35 @@ public final class FleetUplink implements AutoCloseable {
    */
   public void onControllerTime(Consumer<Instant> listener) {
     this.controllerTime = listener;
+  }
+
+  private ManagedChannel newChannel(String target) {
+    return Grpc.newChannelBuilder(
+            target,
+            settings.plaintext()
+                ? InsecureChannelCredentials.create()
+                : settings.tls().credentials())
+        .keepAliveTime(settings.keepAlive().toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTimeout(20, TimeUnit.SECONDS)
+        .maxInboundMessageSize(1 << 20)
+        .build();
+  }
+
+  /** The stub for a target: the configured one, or a channel made for a redirect. */
+  private FleetServiceGrpc.FleetServiceStub stubFor(String target) {
+    if (target.equals(settings.target())) {
+      return stub;
+    }
+    ManagedChannel c = redirectChannels.remove(target);
+    if (c == null) {
+      c = newChannel(target);
+    }
+    redirectChannels.put(target, c); // most recently used last
+    while (redirectChannels.size() > MAX_REDIRECT_CHANNELS) {
+      String oldest = redirectChannels.keySet().iterator().next();
+      redirectChannels.remove(oldest).shutdown();
+    }
+    return FleetServiceGrpc.newStub(c);
   }
 
   public void start() {
@@ -117,6 +151,11 @@ public final class FleetUplink implements AutoCloseable {
   /** Sessions opened since start (1 + reconnects). */
   public long sessions() {
     return sessions.get();
+  }
+
+  /** Reconnect requests received from controllers (graceful shutdowns, redirects). */
+  public long reconnectRequests() {
+    return redirects.get();
   }
 
   /** Control messages dropped because too many waited for a session. */
@@ -195,14 +234,15 @@ public final class FleetUplink implements AutoCloseable {
     if (closed) {
       return;
     }
-    Session s = new Session();
+    String target = redirectTo.isEmpty() ? settings.target() : redirectTo.pollFirst();
+    Session s = new Session(target);
     current = s;
     accepted = false;
     sessions.incrementAndGet();
-    stub.connect(s);
+    stubFor(target).connect(s);
     AgentHello h = hello.get().toBuilder().setLastSequence(outbox.lastSequence()).build();
     s.requests.onNext(AgentMessage.newBuilder().setHello(h).build());
-    log.debug("session {} opened to {}", sessions.get(), settings.target());
+    log.debug("session {} opened to {}", sessions.get(), target);
   }
 
   private void onMessage(Session s, ControllerMessage m) {
@@ -227,17 +267,37 @@ public final class FleetUplink implements AutoCloseable {
               FleetMessages.instantOrNull(true, m.getHelloAccepted().getControllerTime()));
         }
         s.sentThrough = stored;
+        s.ackedThrough = stored;
         s.accepted = true;
         accepted = true;
         backoffMillis = settings.initialBackoff().toMillis();
         log.info(
             "controller {} accepted the hello; it stored through {}, outbox holds {}",
-            settings.target(),
+            s.target,
             stored,
             outbox.size());
         drain();
       }
-      case TELEMETRY_ACK -> outbox.ackThrough(m.getTelemetryAck().getAckedThroughSequence());
+      case TELEMETRY_ACK -> {
+        long acked = m.getTelemetryAck().getAckedThroughSequence();
+        outbox.ackThrough(acked);
+        s.ackedThrough = Math.max(s.ackedThrough, acked);
+        leaveWhenAcknowledged(s);
+      }
+      case RECONNECT -> {
+        if (s.leaving == null) {
+          s.leaving = m.getReconnect();
+          redirects.incrementAndGet();
+          log.info(
+              "controller {} asks this agent to reconnect{} ({})",
+              s.target,
+              s.leaving.getEndpointsCount() == 0
+                  ? ""
+                  : " to " + String.join(", ", s.leaving.getEndpointsList()),
+              s.leaving.getReason());
+          leaveWhenAcknowledged(s);
+        }
+      }
       case COMMAND -> {
         try {
           commands.accept(m.getCommand());
@@ -264,9 +324,25 @@ public final class FleetUplink implements AutoCloseable {
     }
   }
 
+  /**
+   * A leaving session half-closes once the controller acknowledged every sample sent on it, so the
+   * controller can end the stream knowing nothing is in flight.
+   */
+  private void leaveWhenAcknowledged(Session s) {
+    if (s.leaving == null || s.halfClosed || s.ackedThrough < s.sentThrough) {
+      return;
+    }
+    s.halfClosed = true;
+    try {
+      s.requests.onCompleted();
+    } catch (RuntimeException e) {
+      log.debug("half-closing the stream failed: {}", e.toString());
+    }
+  }
+
   private void drain() {
     Session s = current;
-    if (s == null || !s.accepted || s.requests == null) {
+    if (s == null || !s.accepted || s.requests == null || s.leaving != null) {
       return;
     }
     while (s.requests.isReady()) {
@@ -292,6 +368,25 @@ public final class FleetUplink implements AutoCloseable {
     }
     current = null;
     accepted = false;
+    if (s.leaving != null) {
+      // Asked to leave: the controller chose when and where; no failure to back off from.
+      Reconnect r = s.leaving;
+      redirectTo.clear();
+      redirectTo.addAll(r.getEndpointsList());
+      backoffMillis = settings.initialBackoff().toMillis();
+      long delay =
+          r.getDelayMs()
+              + (r.getJitterMs() == 0
+                  ? 0
+                  : ThreadLocalRandom.current().nextLong(r.getJitterMs() + 1L));
+      log.info(
+          "left controller {} as asked; connecting to {} in {} ms",
+          s.target,
+          redirectTo.isEmpty() ? settings.target() : redirectTo.peekFirst(),
+          delay);
+      worker.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+      return;
+    }
     long delay = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
     backoffMillis = Math.min(settings.maxBackoff().toMillis(), backoffMillis * 2);
     Status status = t == null ? Status.OK : Status.fromThrowable(t);
@@ -299,7 +394,7 @@ public final class FleetUplink implements AutoCloseable {
     if (s.accepted || sessions.get() == 1) {
       log.warn(
           "session with {} ended ({} {}); reconnecting in {} ms",
-          settings.target(),
+          s.target,
           status.getCode(),
           status.getDescription(),
           delay);
@@ -323,7 +418,7 @@ public final class FleetUplink implements AutoCloseable {
                 accepted = false;
                 Session s = current;
                 current = null;
-                if (s != null && s.requests != null) {
+                if (s != null && s.requests != null && !s.halfClosed) {
                   try {
                     s.requests.onCompleted();
                   } catch (RuntimeException e) {
@@ -336,6 +431,9 @@ public final class FleetUplink implements AutoCloseable {
       log.debug("closing the uplink: {}", e.toString());
     }
     worker.shutdownNow();
+    for (ManagedChannel c : redirectChannels.values()) {
+      c.shutdownNow();
+    }
     channel.shutdown();
     try {
       if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
@@ -349,9 +447,18 @@ public final class FleetUplink implements AutoCloseable {
 
   /** One Connect stream; callbacks hand everything to the uplink thread. */
   private final class Session implements ClientResponseObserver<AgentMessage, ControllerMessage> {
+    final String target;
     ClientCallStreamObserver<AgentMessage> requests;
     boolean accepted;
     long sentThrough;
+    long ackedThrough;
+    // Set when the controller asked this session to end; nothing more is sent on it.
+    Reconnect leaving;
+    boolean halfClosed;
+
+    Session(String target) {
+      this.target = target;
+    }
 
     @Override
     public void beforeStart(ClientCallStreamObserver<AgentMessage> requestStream) {

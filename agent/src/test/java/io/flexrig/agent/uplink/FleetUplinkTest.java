@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.flexrig.proto.v1.AgentHello;
 import io.flexrig.proto.v1.Command;
 import io.flexrig.proto.v1.CommandAck;
+import io.flexrig.proto.v1.Reconnect;
 import io.flexrig.proto.v1.RigIdentity;
 import io.flexrig.proto.v1.TelemetrySample;
 import io.grpc.ServerCredentials;
@@ -181,6 +182,52 @@ class FleetUplinkTest {
       assertThat(controller.hellos.get(1).getLastSequence()).isEqualTo(50);
       assertThat(uplink.sessions()).isGreaterThanOrEqualTo(2);
       await().atMost(5, TimeUnit.SECONDS).until(() -> outbox.size() == 0);
+    }
+  }
+
+  @Test
+  void askedToReconnectTheAgentLeavesOnceAckedThenComesBackOrGoesWhereItIsSent() throws Exception {
+    MemoryOutbox outbox = new MemoryOutbox(1000, 0);
+    try (TestController home = new TestController().start();
+        TestController other = new TestController().start();
+        FleetUplink uplink = new FleetUplink(settings(home), outbox, () -> HELLO, c -> {})) {
+      uplink.start();
+      await().atMost(5, TimeUnit.SECONDS).until(home::hasSession);
+      append(outbox, uplink, 0, 10);
+      await().atMost(5, TimeUnit.SECONDS).until(() -> home.stored.size() == 10);
+
+      // No endpoints: the configured controller again, after the delay.
+      home.sendReconnect(
+          Reconnect.newBuilder()
+              .setDelayMs(100)
+              .setJitterMs(100)
+              .setReason("controller shutting down")
+              .build());
+      await().atMost(5, TimeUnit.SECONDS).until(() -> home.halfCloses.get() == 1);
+      await().atMost(5, TimeUnit.SECONDS).until(() -> home.hellos.size() == 2);
+      append(outbox, uplink, 10, 15);
+      await().atMost(5, TimeUnit.SECONDS).until(() -> outbox.size() == 0);
+
+      home.sendReconnect(Reconnect.newBuilder().addEndpoints(other.target()).build());
+      await().atMost(5, TimeUnit.SECONDS).until(() -> home.halfCloses.get() == 2);
+      await().atMost(5, TimeUnit.SECONDS).until(other::hasSession);
+      append(outbox, uplink, 15, 20);
+      await().atMost(5, TimeUnit.SECONDS).until(() -> other.stored.size() == 5);
+
+      assertThat(home.stored.keySet())
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, 15).boxed().toList());
+      assertThat(other.stored.keySet())
+          .containsExactlyElementsOf(LongStream.rangeClosed(16, 20).boxed().toList());
+      assertThat(home.duplicates.get() + other.duplicates.get()).isZero();
+      assertThat(uplink.reconnectRequests()).isEqualTo(2);
+      assertThat(uplink.sessions()).isEqualTo(3);
+    }
+  }
+
+  private static void append(MemoryOutbox outbox, FleetUplink uplink, int from, int to) {
+    for (int i = from; i < to; i++) {
+      outbox.append(sample(i));
+      uplink.samplesAvailable();
     }
   }
 

@@ -41,6 +41,10 @@ public final class TestController implements AutoCloseable {
   public final List<CommandResult> results = new CopyOnWriteArrayList<>();
   public final List<AgentMessage> firstMessages = new CopyOnWriteArrayList<>();
   public final List<io.flexrig.proto.v1.Alarm> alarms = new CopyOnWriteArrayList<>();
+
+  /** Sessions the agent half-closed (it left gracefully). */
+  public final AtomicInteger halfCloses = new AtomicInteger();
+
   private volatile StreamObserver<ControllerMessage> session;
   private volatile Server server;
   private int port;
@@ -94,6 +98,17 @@ public final class TestController implements AutoCloseable {
     }
     synchronized (s) {
       s.onNext(ControllerMessage.newBuilder().setCommand(command).build());
+    }
+  }
+
+  /** Asks the connected agent to leave and reconnect (what a controller does at shutdown). */
+  public void sendReconnect(io.flexrig.proto.v1.Reconnect reconnect) {
+    StreamObserver<ControllerMessage> s = session;
+    if (s == null) {
+      throw new IllegalStateException("no agent connected");
+    }
+    synchronized (s) {
+      s.onNext(ControllerMessage.newBuilder().setReconnect(reconnect).build());
     }
   }
 
@@ -181,6 +196,10 @@ public final class TestController implements AutoCloseable {
 
         @Override
         public void onCompleted() {
+          halfCloses.incrementAndGet();
+          if (session == out) {
+            session = null;
+          }
           synchronized (out) {
             out.onCompleted();
           }

@@ -14,6 +14,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthGrpc;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -34,8 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Identity: the certificate subject's CN (an agent's CN is its rig id). Role: its OU ({@code
- *       agent}, {@code grid-operator}, {@code monitor}).
- *   <li>{@code FleetService}: agent certificates only; the hello must name the certificate's rig.
+ *       agent}, {@code grid-operator}, {@code monitor}). Site: a subject alternative name URI
+ *       {@code urn:flexrig:site:<id>}.
+ *   <li>{@code FleetService}: agent certificates only; the hello must name the certificate's rig
+ *       and site.
  *   <li>{@code GridService}: never agent certificates. Grid-operator certificates may do
  *       everything; monitor certificates may only read (Get, List, Watch). {@code authorization:
  *       Bearer <token>} with a configured token grants grid-operator to any other site certificate;
@@ -110,7 +113,8 @@ public final class AccessControl implements ServerInterceptor {
             who.cn(),
             who.ous().toString());
       }
-      return proceed(new Caller(who.cn(), Role.AGENT, "certificate"), call, headers, next);
+      return proceed(
+          new Caller(who.cn(), Role.AGENT, "certificate", who.site()), call, headers, next);
     }
     if (!GridServiceGrpc.SERVICE_NAME.equals(service)) {
       return refuse(
@@ -209,8 +213,13 @@ public final class AccessControl implements ServerInterceptor {
     }
   }
 
-  /** The parts of a client certificate's subject that matter here. */
-  record CertificateIdentity(String cn, List<String> ous) {
+  /** The parts of a client certificate's subject (and site URI) that matter here. */
+  record CertificateIdentity(String cn, List<String> ous, List<String> sites) {
+
+    /** How a certificate names its site, as a subject alternative name URI. */
+    static final String SITE_URI_PREFIX = "urn:flexrig:site:";
+
+    private static final int SAN_URI = 6;
 
     static CertificateIdentity of(X509Certificate cert) {
       String cn = "";
@@ -226,7 +235,28 @@ public final class AccessControl implements ServerInterceptor {
       } catch (InvalidNameException e) {
         // a subject the JDK printed but cannot parse back: no identity, no role
       }
-      return new CertificateIdentity(cn, List.copyOf(ous));
+      List<String> sites = new ArrayList<>();
+      try {
+        var sans = cert.getSubjectAlternativeNames();
+        if (sans != null) {
+          for (List<?> san : sans) {
+            if (san.size() == 2
+                && Integer.valueOf(SAN_URI).equals(san.get(0))
+                && san.get(1) instanceof String uri
+                && uri.startsWith(SITE_URI_PREFIX)) {
+              sites.add(uri.substring(SITE_URI_PREFIX.length()));
+            }
+          }
+        }
+      } catch (CertificateParsingException e) {
+        // unreadable extension: no site
+      }
+      return new CertificateIdentity(cn, List.copyOf(ous), List.copyOf(sites));
+    }
+
+    /** The one site the certificate names; empty when it names none or several. */
+    String site() {
+      return sites.size() == 1 ? sites.get(0) : "";
     }
 
     /** The one role the certificate names; none when it names none or several. */

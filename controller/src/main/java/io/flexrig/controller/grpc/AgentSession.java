@@ -148,6 +148,11 @@ final class AgentSession implements StreamObserver<AgentMessage> {
                   + "'"));
       return;
     }
+    Status wrongSite = siteRefused(registration);
+    if (wrongSite != null) {
+      fail(wrongSite);
+      return;
+    }
     Instant now = clock.instant();
     rigId = registration.rigId();
     fleetSession = fleet.connected(registration);
@@ -185,8 +190,46 @@ final class AgentSession implements StreamObserver<AgentMessage> {
         registration.agentVersion(),
         registration.hardwareProfileId(),
         through);
+    ControllerMessage bye = registry.goingAway();
+    if (bye != null) {
+      outbound.add(bye); // accepted while the controller shuts down: leave at once
+    }
     drain();
     out.request(INBOUND_WINDOW);
+  }
+
+  /**
+   * An agent certificate names the rig's site (a {@code urn:flexrig:site:<id>} URI); a hello for
+   * another site, or from a certificate naming none, is refused: a rig's key must not be able to
+   * put it into another site's dispatch.
+   */
+  private Status siteRefused(RigRegistration registration) {
+    if (caller.role() != Role.AGENT || caller.site().equals(registration.siteId())) {
+      return null;
+    }
+    log.warn(
+        "Certificate of rig '{}' (site '{}') sent a hello claiming site '{}'",
+        caller.name(),
+        caller.site(),
+        registration.siteId());
+    return Status.PERMISSION_DENIED.withDescription(
+        caller.site().isEmpty()
+            ? "this agent certificate names no site; the hello claims site '"
+                + registration.siteId()
+                + "' (issue it with: flexrig-pki.sh agent DIR RIG_ID SITE_ID)"
+            : "this certificate belongs to site '"
+                + caller.site()
+                + "'; the hello claims site '"
+                + registration.siteId()
+                + "'");
+  }
+
+  /** Asks the agent to leave and reconnect (controller shutdown); the stream stays open. */
+  void goAway(ControllerMessage reconnect) {
+    if (phase.get() == Phase.OPEN) {
+      outbound.add(reconnect);
+      drain();
+    }
   }
 
   private void telemetry(TelemetryBatch batch) {

@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param role what the caller may do
  * @param via how the role was granted: {@code certificate}, {@code token:<fingerprint>}, {@code
  *     plaintext}
+ * @param site the site the certificate names ({@code urn:flexrig:site:<id>}); empty when none
  */
-public record Caller(String name, Role role, String via) {
+public record Caller(String name, Role role, String via, String site) {
 
   static final Context.Key<Caller> KEY = Context.key("flexrig-caller");
 
@@ -23,6 +24,12 @@ public record Caller(String name, Role role, String via) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(via, "via");
+    site = site == null ? "" : site;
+  }
+
+  /** A caller whose certificate names no site. */
+  public Caller(String name, Role role, String via) {
+    this(name, role, via, "");
   }
 
   /** The caller of the current call; {@link #DEVELOPER} when no interceptor ran (in-process). */

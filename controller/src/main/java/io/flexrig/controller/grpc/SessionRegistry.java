@@ -2,6 +2,8 @@ package io.flexrig.controller.grpc;
 
 import io.flexrig.controller.events.CommandSender;
 import io.flexrig.controller.events.RigCommand;
+import io.flexrig.proto.v1.ControllerMessage;
+import io.flexrig.proto.v1.Reconnect;
 import io.grpc.Status;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SessionRegistry implements CommandSender {
 
   private final ConcurrentHashMap<String, AgentSession> sessions = new ConcurrentHashMap<>();
+  // Set once the controller is shutting down: sessions opened after it are told at once.
+  private volatile ControllerMessage goAway;
 
   /** Makes {@code session} the rig's session; returns the one it replaces, if any. */
   AgentSession bind(String rigId, AgentSession session) {
@@ -29,6 +33,23 @@ public final class SessionRegistry implements CommandSender {
   /** Number of live sessions. */
   public int size() {
     return sessions.size();
+  }
+
+  /**
+   * Asks every agent, and every agent whose hello is accepted from now on, to leave and reconnect
+   * as {@code reconnect} says (controller shutdown). The sessions stay open until the agents leave.
+   */
+  public void goAway(Reconnect reconnect) {
+    ControllerMessage m = ControllerMessage.newBuilder().setReconnect(reconnect).build();
+    goAway = m;
+    for (AgentSession session : List.copyOf(sessions.values())) {
+      session.goAway(m);
+    }
+  }
+
+  /** The goodbye of a controller shutting down; null while it is not. */
+  ControllerMessage goingAway() {
+    return goAway;
   }
 
   /** Ends every session (controller shutdown): agents reconnect, elsewhere or later. */

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -543,6 +544,44 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
       }
       throw new StoreException("cannot count telemetry", e);
     }
+  }
+
+  /** A rig's 1-minute rollups with {@code from <= minute start < to}, oldest first. */
+  public synchronized List<TelemetryRollup> rollups(String rigId, Instant from, Instant to) {
+    try (PreparedStatement ps =
+        reader.prepareStatement(
+            "SELECT * FROM telemetry_rollups_1m WHERE rig_id = ? AND minute_start >= ?"
+                + " AND minute_start < ? ORDER BY minute_start")) {
+      ps.setString(1, rigId);
+      ps.setLong(2, from.toEpochMilli());
+      ps.setLong(3, to.toEpochMilli());
+      List<TelemetryRollup> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new TelemetryRollup(
+                  rs.getString("rig_id"),
+                  Instant.ofEpochMilli(rs.getLong("minute_start")),
+                  rs.getLong("sample_count"),
+                  optionalDouble(rs, "power_min_w"),
+                  optionalDouble(rs, "power_avg_w"),
+                  optionalDouble(rs, "power_max_w"),
+                  rs.getDouble("chip_temp_avg_c"),
+                  rs.getDouble("hashrate_avg_ths")));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      if (reopenReaderIfBroken()) {
+        return rollups(rigId, from, to); // once more on a fresh connection
+      }
+      throw new StoreException("cannot read telemetry rollups", e);
+    }
+  }
+
+  private static OptionalDouble optionalDouble(ResultSet rs, String column) throws SQLException {
+    double v = rs.getDouble(column);
+    return rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(v);
   }
 
   private List<CurtailmentEvent> queryEvents(String sql, String... args) {

@@ -126,4 +126,86 @@ class ControllerRestartOnBothDatabasesTest {
     assertThat(count(url, "SELECT COUNT(*) FROM audit_log WHERE action = 'CreateCurtailmentEvent'"))
         .isEqualTo(1);
   }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void anEventAcceptedRightBeforeAShutdownStartsAfterTheRestartAndDispatchesTheRigs(TestDatabase db)
+      throws Exception {
+    String url = db.newDatabaseUrl(dir);
+    Instant start = Instant.now().plusSeconds(5);
+    CurtailmentEvent accepted;
+    try (FleetController controller = start(url)) {
+      // The rigs must be known to the site before an event can be created for it.
+      for (String rig : new String[] {"rig-1", "rig-2"}) {
+        ScriptedAgent a = new ScriptedAgent(controller.port(), rig, 3000, 20);
+        try {
+          a.hello(ScriptedAgent.asicHello(rig, "site-1", 3000, 29.5, 2000));
+          a.helloAccepted.get(10, TimeUnit.SECONDS);
+        } finally {
+          a.close();
+        }
+      }
+      ManagedChannel channel =
+          Grpc.newChannelBuilderForAddress(
+                  "127.0.0.1", controller.port(), InsecureChannelCredentials.create())
+              .build();
+      try {
+        accepted =
+            GridServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .createCurtailmentEvent(
+                    CreateCurtailmentEventRequest.newBuilder()
+                        .setSiteId("site-1")
+                        .setRequestId("req-before-shutdown")
+                        .setReduceByKw(2)
+                        .setStartAt(at(start))
+                        .setResponseTimeS(10)
+                        .setEndAt(at(start.plusSeconds(600)))
+                        .setProgram("test")
+                        .build());
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } // shut down right after the answer: "accepted" must mean stored
+
+    try (FleetController controller = start(url)) {
+      ScriptedAgent one = new ScriptedAgent(controller.port(), "rig-1", 3000, 20);
+      ScriptedAgent two = new ScriptedAgent(controller.port(), "rig-2", 3000, 20);
+      ManagedChannel channel =
+          Grpc.newChannelBuilderForAddress(
+                  "127.0.0.1", controller.port(), InsecureChannelCredentials.create())
+              .build();
+      try {
+        for (ScriptedAgent a : new ScriptedAgent[] {one, two}) {
+          a.hello(ScriptedAgent.asicHello(a.rigId, "site-1", 3000, 29.5, 2000));
+          a.helloAccepted.get(10, TimeUnit.SECONDS);
+          a.streamTelemetry(100);
+        }
+        var grid = GridServiceGrpc.newBlockingStub(channel);
+        // The event starts at its time, measures the site (6 kW) and curtails it by 2 kW.
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> !one.commands.isEmpty() || !two.commands.isEmpty());
+        var status =
+            grid.withDeadlineAfter(5, TimeUnit.SECONDS)
+                .getEventStatus(
+                    io.flexrig.proto.v1.GetEventStatusRequest.newBuilder()
+                        .setEventId(accepted.getEventId())
+                        .build());
+        assertThat(status.getEvent().getState())
+            .isEqualTo(io.flexrig.proto.v1.EventState.EVENT_STATE_ACTIVE);
+        assertThat(status.getBaselineKw())
+            .isCloseTo(6, org.assertj.core.api.Assertions.within(0.01));
+        assertThat(status.getTargetKw()).isCloseTo(4, org.assertj.core.api.Assertions.within(0.01));
+        assertThat(
+                java.util.stream.Stream.concat(one.commands.stream(), two.commands.stream())
+                    .map(io.flexrig.proto.v1.Command::getEventId))
+            .containsOnly(accepted.getEventId());
+      } finally {
+        one.close();
+        two.close();
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
 }

@@ -70,8 +70,9 @@ class MutualTlsTest {
   static void issueCertificatesAndStart() throws Exception {
     pkiScript("ca", pki, "test-site");
     pkiScript("controller", pki);
-    pkiScript("agent", pki, "rig-1");
-    pkiScript("agent", pki, "rig-2");
+    pkiScript("agent", pki, "rig-1", SITE);
+    pkiScript("agent", pki, "rig-2", SITE);
+    pkiScript("agent", pki, "rig-3", "site-2");
     pkiScript("grid-operator", pki, "ercot-desk");
     pkiScript("monitor", pki, "noc");
     gridToken = pkiScript("grid-token", pki).strip();
@@ -203,6 +204,28 @@ class MutualTlsTest {
     assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(status.getDescription()).contains("rig-2").contains("rig-1");
     assertThat(a.helloAccepted).isNotDone();
+  }
+
+  @Test
+  void anAgentClaimingAnotherSiteThanItsCertificateIsPermissionDenied() throws Exception {
+    // rig-3's certificate binds it to site-2; its hello claims site-1 (forged), so it could be
+    // dispatched in site-1's events.
+    ScriptedAgent a = agent(pki, "agent-rig-3", "rig-3");
+
+    Status status = a.closed.get(10, TimeUnit.SECONDS);
+    assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(status.getDescription()).contains("site-2").contains(SITE);
+    assertThat(a.helloAccepted).isNotDone();
+  }
+
+  @Test
+  void anAgentOfItsCertificatesSiteIsAccepted() throws Exception {
+    ScriptedAgent a =
+        new ScriptedAgent(controller.port(), certificate(pki, "agent-rig-3"), "rig-3", 3000, 20);
+    agents.add(a);
+    a.hello(ScriptedAgent.asicHello("rig-3", "site-2", 3000, 29.5, 2000));
+
+    assertThat(a.helloAccepted.get(10, TimeUnit.SECONDS)).isNotNull();
   }
 
   @Test

@@ -46,6 +46,7 @@ final class ScriptedAgent implements AutoCloseable {
   final CompletableFuture<HelloAccepted> helloAccepted = new CompletableFuture<>();
   final CompletableFuture<Status> closed = new CompletableFuture<>();
   final AtomicLong ackedThrough = new AtomicLong();
+  final CompletableFuture<io.flexrig.proto.v1.Reconnect> reconnect = new CompletableFuture<>();
 
   private final ManagedChannel channel;
   private final StreamObserver<AgentMessage> requests;
@@ -55,6 +56,8 @@ final class ScriptedAgent implements AutoCloseable {
   private volatile double powerW;
   // A rig whose firmware ignores power targets (but still sleeps), for closed-loop tests.
   volatile boolean ignoresPowerTargets;
+  // An agent too old to know Reconnect: it stays until the controller cuts it.
+  volatile boolean ignoresReconnect;
   private volatile RigState state = RigState.RIG_STATE_RUNNING;
   private long nextSequence = 1; // guarded by this
 
@@ -217,6 +220,12 @@ final class ScriptedAgent implements AutoCloseable {
           commands.add(m.getCommand());
           follow(m.getCommand());
         }
+        case RECONNECT -> {
+          reconnect.complete(m.getReconnect());
+          if (!ignoresReconnect) {
+            leave();
+          }
+        }
         case BODY_NOT_SET -> {}
       }
     }
@@ -230,6 +239,17 @@ final class ScriptedAgent implements AutoCloseable {
     public void onCompleted() {
       closed.complete(Status.OK);
     }
+  }
+
+  /** The highest sequence {@link #streamTelemetry} sent. */
+  synchronized long streamedThrough() {
+    return nextSequence - 1;
+  }
+
+  /** Half-closes the stream, as an agent leaving gracefully does; the channel stays. */
+  synchronized void leave() {
+    ticker.shutdownNow();
+    requests.onCompleted();
   }
 
   @Override

@@ -1,0 +1,201 @@
+package io.flexrig.controller.store;
+
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The periodic job that rolls raw telemetry up into 1-minute rows and applies retention.
+ *
+ * <p>Rollup: per rig, the samples above its mark ({@code telemetry_rollup_marks}) are aggregated by
+ * minute and merged into {@code telemetry_rollups} (counts and sums add up, min and max widen),
+ * then the mark moves to the rig's highest stored sequence, all in one transaction of the store's
+ * writer. A run is therefore exactly-once: a restart before the commit redoes it, one after finds
+ * nothing new. Late samples of an old minute (an agent replaying after an outage) carry higher
+ * sequences and join their minute's row. Reading is by primary key range, never a table scan.
+ *
+ * <p>Retention: raw samples older than {@link TelemetryRetention#rawSamples()} (and already rolled
+ * up) and rollups older than {@link TelemetryRetention#rollups()} are deleted by statements of at
+ * most {@link TelemetryRetention#deleteBatch()} rows, each its own writer task, so telemetry writes
+ * of the agents interleave with them.
+ *
+ * <p>Everything runs through the store's single writer: no second writer contends for SQLite's
+ * lock, and the statements are plain SQL both databases accept.
+ */
+public final class TelemetryRollups implements AutoCloseable {
+
+  /**
+   * What one run did.
+   *
+   * @param minutesUpdated rollup rows written or merged into
+   * @param rawDeleted raw samples deleted by retention
+   * @param rollupsDeleted rollup rows deleted by retention
+   */
+  public record Run(long minutesUpdated, long rawDeleted, long rollupsDeleted) {}
+
+  private static final Logger log = LoggerFactory.getLogger(TelemetryRollups.class);
+  static final long MINUTE_MS = 60_000;
+
+  private static final String NEW_MARKS =
+      "INSERT INTO telemetry_rollup_marks (rig_id, rolled_through_sequence)"
+          + " SELECT rig_id, 0 FROM rigs WHERE true ON CONFLICT (rig_id) DO NOTHING";
+  // "WHERE true" before ON CONFLICT: SQLite would otherwise read ON as a join constraint.
+  private static final String MERGE =
+      "INSERT INTO telemetry_rollups (rig_id, minute_start, sample_count, power_count,"
+          + " power_min_w, power_max_w, power_sum_w, chip_temp_sum_c, hashrate_sum_ths)"
+          + " SELECT t.rig_id, (t.sampled_at / 60000) * 60000, COUNT(*),"
+          + " SUM(CASE WHEN t.power_quality IN ('GOOD', 'UNCERTAIN') THEN 1 ELSE 0 END),"
+          + " MIN(CASE WHEN t.power_quality IN ('GOOD', 'UNCERTAIN') THEN t.power_w END),"
+          + " MAX(CASE WHEN t.power_quality IN ('GOOD', 'UNCERTAIN') THEN t.power_w END),"
+          + " SUM(CASE WHEN t.power_quality IN ('GOOD', 'UNCERTAIN') THEN t.power_w ELSE 0 END),"
+          + " SUM(t.chip_temp_max_c), SUM(t.hashrate_ths)"
+          + " FROM telemetry_rollup_marks m JOIN telemetry t ON t.rig_id = m.rig_id"
+          + " WHERE t.sequence > m.rolled_through_sequence"
+          + " GROUP BY t.rig_id, (t.sampled_at / 60000) * 60000"
+          + " ON CONFLICT (rig_id, minute_start) DO UPDATE SET"
+          + " sample_count = telemetry_rollups.sample_count + excluded.sample_count,"
+          + " power_count = telemetry_rollups.power_count + excluded.power_count,"
+          + " power_min_w = CASE WHEN telemetry_rollups.power_min_w IS NULL"
+          + " OR excluded.power_min_w < telemetry_rollups.power_min_w"
+          + " THEN excluded.power_min_w ELSE telemetry_rollups.power_min_w END,"
+          + " power_max_w = CASE WHEN telemetry_rollups.power_max_w IS NULL"
+          + " OR excluded.power_max_w > telemetry_rollups.power_max_w"
+          + " THEN excluded.power_max_w ELSE telemetry_rollups.power_max_w END,"
+          + " power_sum_w = telemetry_rollups.power_sum_w + excluded.power_sum_w,"
+          + " chip_temp_sum_c = telemetry_rollups.chip_temp_sum_c + excluded.chip_temp_sum_c,"
+          + " hashrate_sum_ths = telemetry_rollups.hashrate_sum_ths + excluded.hashrate_sum_ths";
+  private static final String MOVE_MARKS =
+      "UPDATE telemetry_rollup_marks SET rolled_through_sequence ="
+          + " (SELECT MAX(t.sequence) FROM telemetry t"
+          + " WHERE t.rig_id = telemetry_rollup_marks.rig_id)"
+          + " WHERE (SELECT MAX(t.sequence) FROM telemetry t"
+          + " WHERE t.rig_id = telemetry_rollup_marks.rig_id) > rolled_through_sequence";
+  // Only samples already rolled up: a stalled rollup never costs data.
+  private static final String DELETE_RAW =
+      "DELETE FROM telemetry WHERE (rig_id, sequence) IN (SELECT t.rig_id, t.sequence"
+          + " FROM telemetry t JOIN telemetry_rollup_marks m ON m.rig_id = t.rig_id"
+          + " WHERE t.sampled_at < ? AND t.sequence <= m.rolled_through_sequence LIMIT ?)";
+  private static final String DELETE_ROLLUPS =
+      "DELETE FROM telemetry_rollups WHERE (rig_id, minute_start) IN (SELECT rig_id, minute_start"
+          + " FROM telemetry_rollups WHERE minute_start < ? LIMIT ?)";
+
+  private final StoreWriter writer;
+  private final TelemetryRetention retention;
+  private final Clock clock;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private ScheduledExecutorService timer;
+
+  public TelemetryRollups(ControllerStore store, TelemetryRetention retention, Clock clock) {
+    this.writer = store.writer();
+    this.retention = retention;
+    this.clock = clock;
+  }
+
+  /** Runs the job every {@link TelemetryRetention#every()}, the first time right away. */
+  public synchronized TelemetryRollups start() {
+    if (timer == null) {
+      timer =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().name("telemetry-rollups").daemon(true).factory());
+      long every = retention.every().toMillis();
+      timer.scheduleWithFixedDelay(this::runQuietly, 0, every, TimeUnit.MILLISECONDS);
+    }
+    return this;
+  }
+
+  private void runQuietly() {
+    if (!running.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      Run r = runOnce().get(10, TimeUnit.MINUTES);
+      if (r.minutesUpdated() > 0 || r.rawDeleted() > 0 || r.rollupsDeleted() > 0) {
+        log.debug(
+            "Rolled up {} rig-minutes; retention deleted {} samples and {} rollups",
+            r.minutesUpdated(),
+            r.rawDeleted(),
+            r.rollupsDeleted());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("Telemetry rollup or retention failed; next run in {}", retention.every(), e);
+    } finally {
+      running.set(false);
+    }
+  }
+
+  /** One rollup and retention pass; completes when all of it committed. */
+  public CompletableFuture<Run> runOnce() {
+    return rollUp()
+        .thenCompose(
+            minutes ->
+                retain().thenApply(r -> new Run(minutes, r.rawDeleted(), r.rollupsDeleted())));
+  }
+
+  /** Rolls up what is new since the last run; completes with the rig-minutes written. */
+  public CompletableFuture<Long> rollUp() {
+    long[] minutes = new long[1];
+    return writer
+        .submit(
+            "telemetry rollup",
+            s -> {
+              s.get(NEW_MARKS).executeUpdate();
+              minutes[0] = s.get(MERGE).executeUpdate();
+              s.get(MOVE_MARKS).executeUpdate();
+            })
+        .thenApply(ok -> minutes[0]);
+  }
+
+  /** Applies retention as of the clock's now (raw samples only once rolled up). */
+  public CompletableFuture<Run> retain() {
+    Instant now = clock.instant();
+    return deleteInBatches(DELETE_RAW, now.minus(retention.rawSamples()).toEpochMilli(), "raw", 0)
+        .thenCompose(
+            raw ->
+                deleteInBatches(
+                        DELETE_ROLLUPS, now.minus(retention.rollups()).toEpochMilli(), "rollups", 0)
+                    .thenApply(rollups -> new Run(0, raw, rollups)));
+  }
+
+  /** Deletes batch after batch (each its own writer task) until a batch comes back short. */
+  private CompletableFuture<Long> deleteInBatches(
+      String sql, long before, String what, long deletedSoFar) {
+    int batch = retention.deleteBatch();
+    int[] n = new int[1];
+    return writer
+        .submit(
+            "retention " + what,
+            s -> {
+              PreparedStatement ps = s.get(sql);
+              ps.setLong(1, before);
+              ps.setInt(2, batch);
+              n[0] = ps.executeUpdate();
+            })
+        .thenCompose(
+            ok ->
+                n[0] < batch
+                    ? CompletableFuture.completedFuture(deletedSoFar + n[0])
+                    : deleteInBatches(sql, before, what, deletedSoFar + n[0]));
+  }
+
+  @Override
+  public synchronized void close() {
+    if (timer != null) {
+      timer.shutdownNow();
+      try {
+        timer.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      timer = null;
+    }
+  }
+}
