@@ -19,6 +19,7 @@ import io.flexrig.proto.v1.Quality;
 import io.flexrig.proto.v1.RigIdentity;
 import io.flexrig.proto.v1.RigState;
 import io.flexrig.proto.v1.TelemetrySample;
+import io.flexrig.testkit.SuiteFigures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -297,6 +298,13 @@ class FleetFaultTest {
             drainS,
             totalS);
     System.out.println(summary);
+    SuiteFigures.record(FleetFaultTest.class, "agents (" + PLAN.name() + " plan)", PLAN.agents());
+    SuiteFigures.record(FleetFaultTest.class, "controller restarts", restarts);
+    SuiteFigures.record(FleetFaultTest.class, "network partitions", partitions);
+    SuiteFigures.record(FleetFaultTest.class, "samples sent", produced);
+    SuiteFigures.record(FleetFaultTest.class, "samples stored", storedTotal);
+    SuiteFigures.record(FleetFaultTest.class, "samples lost", lost);
+    SuiteFigures.record(FleetFaultTest.class, "samples duplicated", duplicated);
     System.out.printf(
         "  fewest sessions of one agent %d, fewest Reconnects received %d, outbox drops %d,"
             + " misnumbered appends %d, samples with another agent's content %d, outside 1..N %d%n",
