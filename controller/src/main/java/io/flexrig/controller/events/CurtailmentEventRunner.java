@@ -471,7 +471,7 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     if (run == null) {
       CurtailmentEvent stored =
           journal.find(eventId).orElseThrow(() -> new UnknownEventException(eventId));
-      throw new InvalidEventException(
+      throw new EventFinishedException(
           "event " + eventId + " is " + stored.state().name().toLowerCase() + "; cannot modify");
     }
     if (newTarget.isEmpty() && newEnd.isEmpty()) {
@@ -494,7 +494,7 @@ public final class CurtailmentEventRunner implements AutoCloseable {
       throws InvalidEventException {
     CurtailmentEvent event = run.event;
     if (event.state().finished()) {
-      throw new InvalidEventException(
+      throw new EventFinishedException(
           "event "
               + event.eventId()
               + " is "
@@ -549,17 +549,20 @@ public final class CurtailmentEventRunner implements AutoCloseable {
       if (step.startAt().isAfter(now) && step.startAt().isBefore(run.event.endAt())) {
         long delay = Duration.between(now, step.startAt()).toMillis();
         run.steps.add(
-            scheduler.schedule(guarded(run, () -> step(run)), delay, TimeUnit.MILLISECONDS));
+            scheduler.schedule(
+                guarded(run, () -> step(run, step.startAt())), delay, TimeUnit.MILLISECONDS));
       }
     }
   }
 
-  private void step(EventRun run) {
+  private void step(EventRun run, Instant stepStart) {
     CurtailmentEvent event = run.event;
     if (event.state() != EventState.ACTIVE) {
       return;
     }
-    double targetKw = event.target().targetKw(event.baselineKw().orElseThrow(), clock.instant());
+    // The timer may fire a little early (millisecond delays): the step's own start decides.
+    Instant at = later(clock.instant(), stepStart);
+    double targetKw = event.target().targetKw(event.baselineKw().orElseThrow(), at);
     run.event = event.modified(event.target(), event.endAt(), Optional.of(targetKw));
     journal.save(run.event);
     log.info("Event {}: schedule step, target now {} kW", event.eventId(), targetKw);

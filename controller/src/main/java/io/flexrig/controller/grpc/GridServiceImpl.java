@@ -5,6 +5,7 @@ import io.flexrig.controller.compliance.ComplianceCsv;
 import io.flexrig.controller.compliance.ComplianceReports;
 import io.flexrig.controller.events.CurtailmentEvent;
 import io.flexrig.controller.events.CurtailmentEventRunner;
+import io.flexrig.controller.events.EventFinishedException;
 import io.flexrig.controller.events.EventRequest;
 import io.flexrig.controller.events.EventTarget;
 import io.flexrig.controller.events.InvalidEventException;
@@ -162,7 +163,12 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
     return outcome.whenComplete(
         (event, failure) -> {
           if (failure != null) {
-            audit(caller, action, subject, "INTERNAL", String.valueOf(failure.getMessage()));
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            String result =
+                cause instanceof EventFinishedException
+                    ? "FAILED_PRECONDITION"
+                    : cause instanceof InvalidEventException ? "INVALID_ARGUMENT" : "INTERNAL";
+            audit(caller, action, subject, result, String.valueOf(cause.getMessage()));
           } else {
             audit(
                 caller,
@@ -352,10 +358,13 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
     } catch (UnknownEventException e) {
       audit(caller, "ModifyCurtailmentEvent", subject, "NOT_FOUND", e.getMessage());
       responses.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-    } catch (InvalidEventException e) {
+    } catch (EventFinishedException e) {
       audit(caller, "ModifyCurtailmentEvent", subject, "FAILED_PRECONDITION", e.getMessage());
       responses.onError(
           Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+    } catch (InvalidEventException e) {
+      audit(caller, "ModifyCurtailmentEvent", subject, "INVALID_ARGUMENT", e.getMessage());
+      responses.onError(invalid(e.getMessage()));
     }
   }
 
@@ -397,12 +406,15 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
         (event, failure) -> {
           if (failure != null) {
             Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-            if (cause instanceof InvalidEventException invalid) {
-              // A modification found the event changed meanwhile (ended, say).
+            if (cause instanceof EventFinishedException finished) {
               responses.onError(
                   Status.FAILED_PRECONDITION
-                      .withDescription(invalid.getMessage())
+                      .withDescription(finished.getMessage())
                       .asRuntimeException());
+              return;
+            }
+            if (cause instanceof InvalidEventException invalid) {
+              responses.onError(invalid(invalid.getMessage()));
               return;
             }
             log.warn("Grid request failed", cause);
