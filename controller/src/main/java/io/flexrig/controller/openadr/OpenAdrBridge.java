@@ -17,6 +17,7 @@ import io.flexrig.proto.v1.CurtailmentEvent;
 import io.flexrig.proto.v1.EventState;
 import io.flexrig.proto.v1.EventStatus;
 import io.flexrig.proto.v1.GridServiceGrpc.GridServiceBlockingStub;
+import io.flexrig.proto.v1.ModifyCurtailmentEventRequest;
 import io.flexrig.proto.v1.WatchEventRequest;
 import io.grpc.StatusRuntimeException;
 import java.time.Clock;
@@ -61,7 +62,7 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
   private final UsageReporter reporter;
   // One worker per OpenADR notification and per watched event; the listener itself returns at once.
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
-  private final Map<String, List<String>> curtailmentsByOpenAdrEvent = new ConcurrentHashMap<>();
+  private final Map<String, List<Created>> curtailmentsByOpenAdrEvent = new ConcurrentHashMap<>();
 
   /**
    * @param siteId the site this VEN speaks for
@@ -87,29 +88,64 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
     workers.execute(() -> apply(event, signals));
   }
 
+  /**
+   * One curtailment an OpenADR event asks for: its window and target.
+   *
+   * @param target sets the target on a create request
+   * @param modification sets the same target on a modify request
+   */
+  private record Wanted(
+      int intervalId,
+      Instant start,
+      Duration duration,
+      Consumer<CreateCurtailmentEventRequest.Builder> target,
+      Consumer<ModifyCurtailmentEventRequest.Builder> modification) {}
+
+  /** A curtailment event created for an OpenADR event. */
+  private record Created(String eventId, Instant start) {}
+
   private void apply(EventRef ref, List<GridSignal> signals) {
-    // A modified OpenADR event replaces all that was said before about it.
-    cancelCurtailments(ref.eventId());
-    List<String> created = new ArrayList<>();
+    List<Wanted> wanted = new ArrayList<>();
     for (GridSignal signal : signals) {
       switch (signal) {
         case ReduceLoad r when r.kw() > 0 ->
-            create(ref, r.intervalId(), r.start(), r.duration(), b -> b.setReduceByKw(r.kw()))
-                .ifPresent(created::add);
+            wanted.add(
+                new Wanted(
+                    r.intervalId(),
+                    r.start(),
+                    r.duration(),
+                    b -> b.setReduceByKw(r.kw()),
+                    b -> b.setReduceByKw(r.kw())));
         case ReduceLoad r -> log.info("OpenADR event {}: SIMPLE level 0, nothing to shed", ref);
         case ImportCapacityLimit c ->
-            create(ref, c.intervalId(), c.start(), c.duration(), b -> b.setCapSiteKw(c.kw()))
-                .ifPresent(created::add);
+            wanted.add(
+                new Wanted(
+                    c.intervalId(),
+                    c.start(),
+                    c.duration(),
+                    b -> b.setCapSiteKw(c.kw()),
+                    b -> b.setCapSiteKw(c.kw())));
+        case SetpointSchedule s when s.steps().size() == 1 -> {
+          SignalStep step = s.steps().getFirst();
+          wanted.add(
+              new Wanted(
+                  step.intervalId(),
+                  step.start(),
+                  step.duration(),
+                  b -> b.setCapSiteKw(step.value()),
+                  b -> b.setCapSiteKw(step.value())));
+        }
         case SetpointSchedule s -> {
-          for (SignalStep step : s.steps()) {
-            create(
-                    ref,
-                    step.intervalId(),
-                    step.start(),
-                    step.duration(),
-                    b -> b.setCapSiteKw(step.value()))
-                .ifPresent(created::add);
-          }
+          // Several intervals: one event that follows them step by step, not one per interval
+          // (which would release and re-curtail the rigs at every boundary).
+          var schedule = schedule(s);
+          wanted.add(
+              new Wanted(
+                  s.steps().getFirst().intervalId(),
+                  s.start(),
+                  s.duration(),
+                  b -> b.setSetpointSchedule(schedule),
+                  b -> b.setSetpointSchedule(schedule)));
         }
         case PriceSignal p ->
             log.info(
@@ -121,9 +157,71 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
             log.info("OpenADR event {} {}: its curtailments were cancelled", ref, c.reason());
       }
     }
+    // A modified OpenADR event replaces all that was said before about it: the same single
+    // curtailment changes in place when it can (no release and re-curtail of the rigs), anything
+    // else is cancelled and created anew.
+    List<Created> previous = curtailmentsByOpenAdrEvent.remove(ref.eventId());
+    if (previous != null && previous.size() == 1 && wanted.size() == 1) {
+      Optional<Created> modified = modify(ref, previous.getFirst(), wanted.getFirst());
+      if (modified.isPresent()) {
+        curtailmentsByOpenAdrEvent.put(ref.eventId(), List.of(modified.get()));
+        return;
+      }
+    }
+    cancelCurtailments(previous);
+    List<Created> created = new ArrayList<>();
+    for (Wanted w : wanted) {
+      create(ref, w.intervalId(), w.start(), w.duration(), w.target())
+          .ifPresent(id -> created.add(new Created(id, w.start())));
+    }
     if (!created.isEmpty()) {
       curtailmentsByOpenAdrEvent.put(ref.eventId(), List.copyOf(created));
     }
+  }
+
+  /** Changes the curtailment in place when only its target or end changed; empty otherwise. */
+  private Optional<Created> modify(EventRef ref, Created previous, Wanted w) {
+    Instant now = clock.instant();
+    boolean sameStart = w.start().equals(previous.start());
+    boolean startedBoth = !previous.start().isAfter(now) && !w.start().isAfter(now);
+    if (!sameStart && !startedBoth) {
+      return Optional.empty(); // a new start: the event's start cannot move
+    }
+    ModifyCurtailmentEventRequest.Builder request =
+        ModifyCurtailmentEventRequest.newBuilder()
+            .setEventId(previous.eventId())
+            .setEndAt(timestamp(w.start().plus(w.duration())))
+            .setReason("OpenADR " + ref.eventId() + " modified " + ref.modificationDateTime());
+    w.modification().accept(request);
+    try {
+      CurtailmentEvent changed = grid.modifyCurtailmentEvent(request.build());
+      log.info(
+          "OpenADR event {} modified -> curtailment event {} modified",
+          ref.eventId(),
+          changed.getEventId());
+      return Optional.of(previous);
+    } catch (StatusRuntimeException e) {
+      log.info(
+          "OpenADR event {}: curtailment {} not modifiable ({}), replacing it",
+          ref.eventId(),
+          previous.eventId(),
+          e.getStatus());
+      return Optional.empty();
+    }
+  }
+
+  /** A multi-interval DISPATCH_SETPOINT as a cap schedule. */
+  private static io.flexrig.proto.v1.SetpointSchedule schedule(SetpointSchedule s) {
+    var b =
+        io.flexrig.proto.v1.SetpointSchedule.newBuilder()
+            .setKind(io.flexrig.proto.v1.SetpointKind.SETPOINT_KIND_CAP);
+    for (SignalStep step : s.steps()) {
+      b.addSteps(
+          io.flexrig.proto.v1.SetpointStep.newBuilder()
+              .setStartAt(timestamp(step.start()))
+              .setKw(step.value()));
+    }
+    return b.build();
   }
 
   private Optional<String> create(
@@ -169,12 +267,12 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
     }
   }
 
-  private void cancelCurtailments(String openAdrEventId) {
-    List<String> previous = curtailmentsByOpenAdrEvent.remove(openAdrEventId);
+  private void cancelCurtailments(List<Created> previous) {
     if (previous == null) {
       return;
     }
-    for (String eventId : previous) {
+    for (Created c : previous) {
+      String eventId = c.eventId();
       try {
         grid.cancelCurtailmentEvent(
             CancelCurtailmentEventRequest.newBuilder().setEventId(eventId).build());
