@@ -191,7 +191,10 @@ public final class FleetLoad implements AutoCloseable {
       double allAckedClientMs,
       int missedAcksOnController,
       double targetMetS,
-      double createRpcMs) {}
+      double createRpcMs,
+      double powerAtTargetS,
+      double siteKw,
+      double targetKw) {}
 
   Dispatch dispatch(int reducePercent, Duration timeout) {
     double siteKw =
@@ -241,8 +244,16 @@ public final class FleetLoad implements AutoCloseable {
           return unacked == 0;
         },
         Duration.ofSeconds(5));
+    // Event created -> the simulated rigs' summed power (what a site meter would read) at the
+    // target: each rig drops its power one knob latency (from its profile) after its ack.
+    double targetKw = status(eventId).getTargetKw();
+    double powerAtTargetS = Double.NaN;
+    if (await(() -> simulatedSiteW() <= targetKw * 1000, Duration.ofSeconds(120))) {
+      powerAtTargetS = (System.nanoTime() - t0) / 1e9;
+    }
+    // The controller's view: the first instant its measured site power was at the target.
     double targetMetS = Double.NaN;
-    if (await(() -> status(eventId).hasTargetMetAt(), Duration.ofSeconds(30))) {
+    if (await(() -> status(eventId).hasTargetMetAt(), Duration.ofSeconds(60))) {
       EventStatus s = status(eventId);
       targetMetS = seconds(s.getTargetMetAt()) - seconds(s.getEvent().getCreatedAt());
     }
@@ -250,6 +261,8 @@ public final class FleetLoad implements AutoCloseable {
     grid.cancelCurtailmentEvent(
         CancelCurtailmentEventRequest.newBuilder().setEventId(eventId).build());
     sleep(Duration.ofSeconds(5)); // releases are spread over 3 s; let them and their acks pass
+    // Released rigs ramp back after their knob latency; the next event needs the full site.
+    await(() -> simulatedSiteW() >= siteKw * 1000 * 0.99, Duration.ofSeconds(90));
     return new Dispatch(
         agents.size(),
         commanded[0],
@@ -257,7 +270,18 @@ public final class FleetLoad implements AutoCloseable {
         allClientMs,
         missed[0],
         targetMetS,
-        createMs);
+        createMs,
+        powerAtTargetS,
+        siteKw,
+        targetKw);
+  }
+
+  private double simulatedSiteW() {
+    double w = 0;
+    for (SimAgent a : agents) {
+      w += a.powerW();
+    }
+    return w;
   }
 
   private EventStatus status(String eventId) {
@@ -448,8 +472,9 @@ public final class FleetLoad implements AutoCloseable {
                 Locale.ROOT,
                 "dispatch: agents=%d event %d: commanded %d; create->agent ack %s;"
                     + " all acked %.0f ms; acks the controller did not record %d;"
-                    + " create rpc %.0f ms; event->target met %.1f s; ticks skipped %d;"
-                    + " stream failures %d%n",
+                    + " create rpc %.0f ms; event->site power at target %.1f s (simulated"
+                    + " rigs' sum), %.1f s (controller's measured, %.0f -> %.0f kW);"
+                    + " ticks skipped %d; stream failures %d%n",
                 d.agents(),
                 e + 1,
                 d.commanded(),
@@ -457,7 +482,10 @@ public final class FleetLoad implements AutoCloseable {
                 d.allAckedClientMs(),
                 d.missedAcksOnController(),
                 d.createRpcMs(),
+                d.powerAtTargetS(),
                 d.targetMetS(),
+                d.siteKw(),
+                d.targetKw(),
                 run.probe.ticksSkipped.get(),
                 run.probe.streamFailures.get());
             if (!run.probe.failuresByStatus.isEmpty()) {
