@@ -11,11 +11,14 @@ import io.flexrig.openadr.ReduceLoad;
 import io.flexrig.openadr.SetpointSchedule;
 import io.flexrig.openadr.SignalStep;
 import io.flexrig.openadr.ven.UsageInterval;
+import io.flexrig.proto.v1.BaselineMethod;
 import io.flexrig.proto.v1.CancelCurtailmentEventRequest;
+import io.flexrig.proto.v1.ComplianceReport;
 import io.flexrig.proto.v1.CreateCurtailmentEventRequest;
 import io.flexrig.proto.v1.CurtailmentEvent;
 import io.flexrig.proto.v1.EventState;
 import io.flexrig.proto.v1.EventStatus;
+import io.flexrig.proto.v1.GetComplianceReportRequest;
 import io.flexrig.proto.v1.GridServiceGrpc.GridServiceBlockingStub;
 import io.flexrig.proto.v1.ModifyCurtailmentEventRequest;
 import io.flexrig.proto.v1.WatchEventRequest;
@@ -43,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * <p>It is a client of the controller's own {@code GridService}, like any grid operator: the same
  * validation, idempotency (the request id is derived from the OpenADR event id, its modification
  * time and the interval) and audit path, no second way into the dispatcher. When a curtailment
- * event it created ends, it posts a USAGE / BASELINE / DELTA_USAGE report for the event's interval.
+ * event it created ends, it posts a USAGE / BASELINE / DELTA_USAGE report for the event's interval
+ * with the figures of the event's compliance report (the watched figures if there is none). A
+ * multi-interval DISPATCH_SETPOINT becomes one setpoint-schedule event; a modified OpenADR event
+ * modifies the curtailment event it created in place when its start did not move.
  */
 public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
 
@@ -309,9 +315,29 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
     }
     Instant start = instant(last.getEvent().getStartAt());
     Instant end = instant(last.getEvent().getEndAt());
+    double usageKw = sumKw / samples;
+    double baselineKw = last.getBaselineKw();
+    try {
+      // The compliance report's figures are what the operator audits: stored telemetry over the
+      // whole event and the program's baseline, rather than the watch's one-second snapshots.
+      ComplianceReport report =
+          grid.getComplianceReport(
+              GetComplianceReportRequest.newBuilder().setEventId(event.getEventId()).build());
+      if (report.getIntervalsCount() > 0 && report.getMeasuredKw() > 0) {
+        usageKw = report.getMeasuredKw();
+        baselineKw =
+            report.getDeltaBaseline() == BaselineMethod.BASELINE_METHOD_MIDDLE_8_OF_10_DAYS
+                ? report.getLikeDaysBaselineKw()
+                : report.getPreEventBaselineKw();
+      }
+    } catch (StatusRuntimeException e) {
+      log.info(
+          "no compliance report for {} ({}); reporting the watched figures",
+          event.getEventId(),
+          e.getStatus());
+    }
     UsageInterval interval =
-        new UsageInterval(
-            intervalId, start, Duration.between(start, end), sumKw / samples, last.getBaselineKw());
+        new UsageInterval(intervalId, start, Duration.between(start, end), usageKw, baselineKw);
     try {
       reporter.report(openAdrEventId, List.of(interval));
       log.info(
