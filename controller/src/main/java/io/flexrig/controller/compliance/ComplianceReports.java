@@ -129,29 +129,34 @@ public final class ComplianceReports {
         eventDays.add(other.startAt().atZone(zone).toLocalDate());
       }
     }
+    // One read over the whole look-back (one scan of the telemetry, at most 96 rows a day); the
+    // like days' windows are picked out of it.
+    Map<Instant, Double> load =
+        history.siteLoadByQuarterHour(
+            event.siteId(),
+            slots.getFirst().atZone(zone).minusDays(LOOKBACK_DAYS).toInstant(),
+            slots
+                .getLast()
+                .plusMillis(LoadHistory.QUARTER_HOUR_MS)
+                .atZone(zone)
+                .minusDays(1)
+                .toInstant());
     List<LikeDayBaseline.DayLoad> days = new ArrayList<>();
     for (int back = 1; back <= LOOKBACK_DAYS && days.size() < LikeDayBaseline.DAYS; back++) {
       LocalDate day = eventDay.minusDays(back);
       if (!LikeDayBaseline.likeDay(eventDay, day) || eventDays.contains(day)) {
         continue;
       }
-      int shift = back;
-      List<Instant> shifted =
-          slots.stream().map(s -> s.atZone(zone).minusDays(shift).toInstant()).toList();
-      Map<Instant, Double> load =
-          history.siteLoadByQuarterHour(
-              event.siteId(),
-              shifted.getFirst(),
-              shifted.getLast().plusMillis(LoadHistory.QUARTER_HOUR_MS));
-      if (load.isEmpty()) {
-        continue;
-      }
       double[] kw = new double[slots.size()];
+      boolean any = false;
       for (int i = 0; i < kw.length; i++) {
-        Double w = load.get(shifted.get(i));
+        Double w = load.get(slots.get(i).atZone(zone).minusDays(back).toInstant());
         kw[i] = w == null ? Double.NaN : w / 1000;
+        any |= w != null;
       }
-      days.add(new LikeDayBaseline.DayLoad(day, kw));
+      if (any) {
+        days.add(new LikeDayBaseline.DayLoad(day, kw));
+      }
     }
     return LikeDayBaseline.compute(slots.size(), days);
   }
