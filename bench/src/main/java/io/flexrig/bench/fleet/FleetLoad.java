@@ -77,6 +77,15 @@ public final class FleetLoad implements AutoCloseable {
   private final long deadlineNanos;
 
   FleetLoad(int agentCount, int channelCount, long deadlineNanos) throws IOException {
+    this(agentCount, channelCount, deadlineNanos, 1);
+  }
+
+  /**
+   * @param latencyScale scales the knob latencies of the rigs' profiles (1: as the profiles say;
+   *     tests use a small fraction to stay short)
+   */
+  FleetLoad(int agentCount, int channelCount, long deadlineNanos, double latencyScale)
+      throws IOException {
     this.deadlineNanos = deadlineNanos;
     this.dir = Files.createTempDirectory("flexrig-fleetload");
     this.controller =
@@ -95,6 +104,7 @@ public final class FleetLoad implements AutoCloseable {
     MixedFleet fleet = MixedFleet.generate(agentCount, 42);
     for (int i = 0; i < agentCount; i++) {
       agents.add(new SimAgent(i, SITE, fleet.rigs().get(i), probe));
+      agents.getLast().latencyScale(latencyScale);
     }
   }
 

@@ -59,6 +59,7 @@ final class SimAgent implements ClientResponseObserver<AgentMessage, ControllerM
   private double pendingW = Double.NaN;
   private RigState pendingState;
   private long pendingAtNanos;
+  private double latencyScale = 1;
   private boolean open;
   private boolean closed;
 
@@ -234,7 +235,7 @@ final class SimAgent implements ClientResponseObserver<AgentMessage, ControllerM
           pendingState = RigState.RIG_STATE_RUNNING;
         }
       }
-      pendingAtNanos = now + (long) (latencyS(knob) * 1e9);
+      pendingAtNanos = now + (long) (latencyS(knob) * latencyScale * 1e9);
       if (closed) {
         return;
       }
@@ -263,6 +264,11 @@ final class SimAgent implements ClientResponseObserver<AgentMessage, ControllerM
       closed = true;
       out.onCompleted();
     }
+  }
+
+  /** Scales the profiles' knob latencies (tests shorten them; 1 is the profile's own). */
+  synchronized void latencyScale(double scale) {
+    latencyScale = scale;
   }
 
   /** The profile's latency of a knob; a GPU rig's power limit stands in for a power target. */
