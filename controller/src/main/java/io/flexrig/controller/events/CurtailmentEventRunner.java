@@ -545,6 +545,10 @@ public final class CurtailmentEventRunner implements AutoCloseable {
       return;
     }
     Instant now = clock.instant();
+    if (run.resumed && run.event.state() == EventState.ACTIVE) {
+      // Steps that passed while the controller was down: catch up with the one in force now.
+      scheduler.execute(guarded(run, () -> step(run, now)));
+    }
     for (EventTarget.Schedule.Step step : schedule.steps()) {
       if (step.startAt().isAfter(now) && step.startAt().isBefore(run.event.endAt())) {
         long delay = Duration.between(now, step.startAt()).toMillis();
@@ -563,6 +567,9 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     // The timer may fire a little early (millisecond delays): the step's own start decides.
     Instant at = later(clock.instant(), stepStart);
     double targetKw = event.target().targetKw(event.baselineKw().orElseThrow(), at);
+    if (event.targetKw().equals(Optional.of(targetKw))) {
+      return;
+    }
     run.event = event.modified(event.target(), event.endAt(), Optional.of(targetKw));
     journal.save(run.event);
     log.info("Event {}: schedule step, target now {} kW", event.eventId(), targetKw);
