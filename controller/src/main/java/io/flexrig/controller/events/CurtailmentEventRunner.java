@@ -264,7 +264,7 @@ public final class CurtailmentEventRunner implements AutoCloseable {
             .orElseThrow(
                 () ->
                     new InvalidEventException(
-                        "one of reduce_by_kw, cap_site_kw or setpoint_schedule is required"));
+                        "one of reduce_by_kw or cap_site_kw or setpoint_schedule is required"));
     Instant start = r.startAt().orElse(now);
     if (start.isBefore(now.minus(timing.startTolerance()))) {
       throw new InvalidEventException("start_at " + start + " is in the past (now " + now + ")");

@@ -108,8 +108,10 @@ class ComplianceRecordsTest {
       Instant at = START.minus(Duration.ofDays(back));
       boolean weekend = day.getDayOfWeek().getValue() >= 6;
       boolean eventDay = back == 1;
-      double rig1 = weekend || eventDay ? 49_000 : (j + 1) * 1000;
-      if (!weekend && !eventDay) {
+      double rig1;
+      if (weekend || eventDay) {
+        rig1 = 49_000;
+      } else {
         j++;
         rig1 = j * 1000;
       }
@@ -119,9 +121,9 @@ class ComplianceRecordsTest {
         s.add("rig-2", t, 1000);
       }
     }
-    for (int m : new int[] {30, 45}) {
-      s.add("rig-1", START.minus(Duration.ofMinutes(60 - m)).minus(Duration.ofMinutes(30)), 4000);
-      s.add("rig-2", START.minus(Duration.ofMinutes(60 - m)).minus(Duration.ofMinutes(30)), 2000);
+    for (int minutesBefore : new int[] {60, 45}) {
+      s.add("rig-1", START.minus(Duration.ofMinutes(minutesBefore)), 4000);
+      s.add("rig-2", START.minus(Duration.ofMinutes(minutesBefore)), 2000);
     }
     s.add("rig-1", START.plus(Duration.ofMinutes(5)), 1000);
     s.add("rig-2", START.plus(Duration.ofMinutes(5)), 2000);
