@@ -271,8 +271,11 @@ public final class FleetLoad implements AutoCloseable {
     grid.cancelCurtailmentEvent(
         CancelCurtailmentEventRequest.newBuilder().setEventId(eventId).build());
     sleep(Duration.ofSeconds(5)); // releases are spread over 3 s; let them and their acks pass
-    // Released rigs ramp back after their knob latency; the next event needs the full site.
-    await(() -> simulatedSiteW() >= siteKw * 1000 * 0.99, Duration.ofSeconds(90));
+    // Released rigs ramp back after their knob latency; the next event needs the full site, and
+    // the controller must have seen it (a rig still ramping back when planned is a rebound the
+    // closed loop only corrects one knob latency later).
+    await(() -> agents.stream().allMatch(SimAgent::settled), Duration.ofSeconds(90));
+    sleep(Duration.ofSeconds(3));
     return new Dispatch(
         agents.size(),
         commanded[0],

@@ -177,6 +177,12 @@ final class SimAgent implements ClientResponseObserver<AgentMessage, ControllerM
     }
   }
 
+  /** True when the rig's last command has taken effect (no ramp pending). */
+  synchronized boolean settled() {
+    applyDue(System.nanoTime());
+    return Double.isNaN(pendingW);
+  }
+
   /** The power the rig draws now (its knob's latency after a command). */
   synchronized double powerW() {
     applyDue(System.nanoTime());
