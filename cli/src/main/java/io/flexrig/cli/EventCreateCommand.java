@@ -3,6 +3,7 @@ package io.flexrig.cli;
 import com.google.protobuf.Timestamp;
 import io.flexrig.proto.v1.CreateCurtailmentEventRequest;
 import io.flexrig.proto.v1.CurtailmentEvent;
+import io.flexrig.proto.v1.SetpointKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -32,7 +33,10 @@ import picocli.CommandLine.Spec;
       "  # keep the site at or below 2 MW from 14:00 to 16:00 UTC",
       "  flexrigctl event create --site site-1 --cap-kw 2000 \\",
       "      --start 2026-11-25T14:00:00Z --end 2026-11-25T16:00:00Z \\",
-      "      --response 10m --request-id dispatch-4711"
+      "      --response 10m --request-id dispatch-4711",
+      "  # follow a dispatch schedule: 2 MW for 15 minutes, then 1.5 MW",
+      "  flexrigctl event create --site site-1 --cap-schedule '+0=2000,+15m=1500' \\",
+      "      --response 10m --duration 30m"
     })
 final class EventCreateCommand implements Callable<Integer> {
 
@@ -91,6 +95,22 @@ final class EventCreateCommand implements Callable<Integer> {
         paramLabel = "KW",
         description = "Keep the site's load at or below KW.")
     Double capKw;
+
+    @Option(
+        names = "--cap-schedule",
+        required = true,
+        paramLabel = "WHEN=KW,...",
+        description =
+            "Caps step by step; WHEN is an ISO-8601 instant or +DURATION after the start,"
+                + " e.g. +0=2000,+15m=1500.")
+    String capSchedule;
+
+    @Option(
+        names = "--reduce-schedule",
+        required = true,
+        paramLabel = "WHEN=KW,...",
+        description = "Reductions below the baseline step by step, as --cap-schedule.")
+    String reduceSchedule;
   }
 
   static final class Start {
@@ -150,16 +170,34 @@ final class EventCreateCommand implements Callable<Integer> {
             .setRequestId(requestId != null ? requestId : UUID.randomUUID().toString())
             .setResponseTimeS(response.toNanos() / 1e9)
             .setProgram(program);
-    if (target.reduceByKw != null) {
-      b.setReduceByKw(target.reduceByKw);
-    } else {
-      b.setCapSiteKw(target.capKw);
-    }
     // Unset start means "now" on the controller's clock, which is safer than ours.
     Instant startAt = null;
     if (start != null) {
       startAt = start.at != null ? start.at : now.plus(start.in);
       b.setStartAt(timestamp(startAt));
+    }
+    if (target.reduceByKw != null) {
+      b.setReduceByKw(target.reduceByKw);
+    } else if (target.capKw != null) {
+      b.setCapSiteKw(target.capKw);
+    } else {
+      boolean cap = target.capSchedule != null;
+      try {
+        // A schedule needs its steps' instants: "+0" is the start, now when none is given.
+        b.setSetpointSchedule(
+            ScheduleSpec.parse(
+                cap ? target.capSchedule : target.reduceSchedule,
+                cap ? SetpointKind.SETPOINT_KIND_CAP : SetpointKind.SETPOINT_KIND_REDUCE,
+                startAt != null ? startAt : now));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            (cap ? "--cap-schedule: " : "--reduce-schedule: ") + e.getMessage());
+      }
+      if (startAt == null) {
+        // The steps are pinned to our clock's now; the event must start with them.
+        b.setStartAt(timestamp(now));
+      }
     }
     Instant endAt = end.at != null ? end.at : (startAt != null ? startAt : now).plus(end.duration);
     b.setEndAt(timestamp(endAt));

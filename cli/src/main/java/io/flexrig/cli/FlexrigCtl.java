@@ -50,6 +50,8 @@ import picocli.CommandLine.Spec;
       "      --start-in 5m --response 10m --duration 1h --program ERCOT-ERS",
       "  flexrigctl --plaintext event list --site site-1 --json",
       "  flexrigctl --plaintext event watch EVENT_ID",
+      "  flexrigctl --plaintext event modify EVENT_ID --cap-kw 1800 --end-in 30m",
+      "  flexrigctl --plaintext event report EVENT_ID --csv event.csv --svg event.svg",
       "",
       "Environment:",
       "  FLEXRIG_CONTROLLER  the controller's host:port when --controller is not given",
@@ -154,12 +156,14 @@ public final class FlexrigCtl implements Runnable {
     cli.addSubcommand(
         group(
             "event",
-            "Curtailment events: create, list, inspect, cancel, watch.",
+            "Curtailment events: create, modify, list, inspect, cancel, watch, report.",
             new EventCreateCommand(root),
+            new EventModifyCommand(root),
             new EventListCommand(root),
             new EventStatusCommand(root),
             new EventCancelCommand(root),
-            new EventWatchCommand(root)));
+            new EventWatchCommand(root),
+            new EventReportCommand(root)));
     // `source <(flexrigctl generate-completion)` in bash or zsh
     cli.addSubcommand(new picocli.AutoComplete.GenerateCompletion());
     cli.setOut(out);

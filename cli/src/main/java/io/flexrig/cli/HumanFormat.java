@@ -1,9 +1,16 @@
 package io.flexrig.cli;
 
 import com.google.protobuf.Timestamp;
+import io.flexrig.proto.v1.BaselineMethod;
+import io.flexrig.proto.v1.ComplianceInterval;
+import io.flexrig.proto.v1.ComplianceReport;
 import io.flexrig.proto.v1.CurtailmentEvent;
 import io.flexrig.proto.v1.EventState;
 import io.flexrig.proto.v1.EventStatus;
+import io.flexrig.proto.v1.RigContribution;
+import io.flexrig.proto.v1.SetpointKind;
+import io.flexrig.proto.v1.SetpointSchedule;
+import io.flexrig.proto.v1.SetpointStep;
 import io.flexrig.proto.v1.SiteStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,8 +84,76 @@ final class HumanFormat {
     return switch (e.getTargetCase()) {
       case REDUCE_BY_KW -> "reduce by " + kw(e.getReduceByKw());
       case CAP_SITE_KW -> "cap at " + kw(e.getCapSiteKw());
+      case SETPOINT_SCHEDULE -> schedule(e.getSetpointSchedule());
       case TARGET_NOT_SET -> NONE;
     };
+  }
+
+  /** {@code cap 8.0 kW from 14:00:00Z, 7.0 kW from 14:15:00Z}. */
+  static String schedule(SetpointSchedule s) {
+    StringBuilder b =
+        new StringBuilder(s.getKind() == SetpointKind.SETPOINT_KIND_REDUCE ? "reduce by " : "cap ");
+    for (int i = 0; i < s.getStepsCount(); i++) {
+      SetpointStep step = s.getSteps(i);
+      b.append(i == 0 ? "" : ", ")
+          .append(kw(step.getKw()))
+          .append(" from ")
+          .append(utc(instant(step.getStartAt())));
+    }
+    return b.toString();
+  }
+
+  /** Summary fields, then one table row per quarter hour and one per rig. */
+  String complianceReport(ComplianceReport r) {
+    String baseline =
+        r.getDeltaBaseline() == BaselineMethod.BASELINE_METHOD_MIDDLE_8_OF_10_DAYS
+            ? "middle 8 of " + r.getLikeDaysUsed() + " like days"
+            : "pre-event average";
+    StringBuilder out = new StringBuilder();
+    out.append(
+        eventFields(r.getEvent())
+            .add("report", r.getFinal() ? "final" : "provisional (event not ended)")
+            .add("pre-event avg", kw(r.getPreEventBaselineKw()))
+            .add(
+                "like-days base",
+                r.getLikeDaysUsed() == 0
+                    ? NONE
+                    : kw(r.getLikeDaysBaselineKw()) + " (" + r.getLikeDaysUsed() + " days)")
+            .add("measured avg", kw(r.getMeasuredKw()))
+            .add("delta avg", kw(r.getDeltaKw()) + " vs " + baseline)
+            .add("target avg", kw(r.getTargetKw()))
+            .add("target met", yesNo(r.getTargetMet()))
+            .add(
+                "deadline met",
+                yesNo(r.getDeadlineMet())
+                    + (r.hasTargetMetAt()
+                        ? ", target first met " + when(true, r.getTargetMetAt())
+                        : ""))
+            .render());
+    Table intervals =
+        new Table("INTERVAL", "PRE-EVENT", "LIKE-DAYS", "MEASURED", "TARGET", "DELTA", "AT TARGET");
+    for (ComplianceInterval i : r.getIntervalsList()) {
+      intervals.row(
+          utc(instant(i.getStartAt())),
+          kw(i.getPreEventBaselineKw()),
+          r.getLikeDaysUsed() == 0 ? NONE : kw(i.getLikeDaysBaselineKw()),
+          kw(i.getMeasuredKw()),
+          kw(i.getTargetKw()),
+          kw(i.getDeltaKw()),
+          yesNo(i.getAtTarget()));
+    }
+    out.append('\n').append(intervals.render());
+    Table rigs = new Table("RIG", "BEFORE", "DURING", "SHED", "SHARE");
+    for (RigContribution c : r.getRigsList()) {
+      rigs.row(
+          c.getRigId(),
+          kw(c.getBeforeKw()),
+          kw(c.getDuringKw()),
+          kw(c.getShedKw()),
+          String.format(Locale.ROOT, "%.1f %%", c.getShare() * 100));
+    }
+    out.append('\n').append(rigs.render());
+    return out.toString();
   }
 
   private static String orNone(String s) {

@@ -88,7 +88,7 @@ class UsageTest {
     CtlRun r = ctl("event");
 
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("create, list, status, cancel, watch");
+    assertThat(r.err()).contains("create, modify, list, status, cancel, watch, report");
   }
 
   @Test

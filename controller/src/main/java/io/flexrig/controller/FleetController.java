@@ -1,5 +1,6 @@
 package io.flexrig.controller;
 
+import io.flexrig.controller.compliance.ComplianceReports;
 import io.flexrig.controller.dispatch.Dispatcher;
 import io.flexrig.controller.events.CurtailmentEventRunner;
 import io.flexrig.controller.fleet.FleetState;
@@ -28,6 +29,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.ZoneOffset;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -101,7 +103,14 @@ public final class FleetController implements AutoCloseable {
               CurtailmentEventRunner.Timing.DEFAULT);
       events.resume();
       rollups = new TelemetryRollups(store, config.retention(), config.clock()).start();
-      grid = new GridServiceImpl(events, fleet, config.clock(), store);
+      grid =
+          new GridServiceImpl(
+              events,
+              fleet,
+              config.clock(),
+              store,
+              new ComplianceReports(
+                  store.complianceRecords(), store, config.clock(), ZoneOffset.UTC));
       ControllerTls tls = config.tls();
       GridTokens tokens =
           tls == null || tls.gridTokenFile() == null

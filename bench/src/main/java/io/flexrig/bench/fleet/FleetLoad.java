@@ -77,6 +77,15 @@ public final class FleetLoad implements AutoCloseable {
   private final long deadlineNanos;
 
   FleetLoad(int agentCount, int channelCount, long deadlineNanos) throws IOException {
+    this(agentCount, channelCount, deadlineNanos, 1);
+  }
+
+  /**
+   * @param latencyScale scales the knob latencies of the rigs' profiles (1: as the profiles say;
+   *     tests use a small fraction to stay short)
+   */
+  FleetLoad(int agentCount, int channelCount, long deadlineNanos, double latencyScale)
+      throws IOException {
     this.deadlineNanos = deadlineNanos;
     this.dir = Files.createTempDirectory("flexrig-fleetload");
     this.controller =
@@ -95,6 +104,7 @@ public final class FleetLoad implements AutoCloseable {
     MixedFleet fleet = MixedFleet.generate(agentCount, 42);
     for (int i = 0; i < agentCount; i++) {
       agents.add(new SimAgent(i, SITE, fleet.rigs().get(i), probe));
+      agents.getLast().latencyScale(latencyScale);
     }
   }
 
@@ -191,7 +201,10 @@ public final class FleetLoad implements AutoCloseable {
       double allAckedClientMs,
       int missedAcksOnController,
       double targetMetS,
-      double createRpcMs) {}
+      double createRpcMs,
+      double powerAtTargetS,
+      double siteKw,
+      double targetKw) {}
 
   Dispatch dispatch(int reducePercent, Duration timeout) {
     double siteKw =
@@ -241,8 +254,16 @@ public final class FleetLoad implements AutoCloseable {
           return unacked == 0;
         },
         Duration.ofSeconds(5));
+    // Event created -> the simulated rigs' summed power (what a site meter would read) at the
+    // target: each rig drops its power one knob latency (from its profile) after its ack.
+    double targetKw = status(eventId).getTargetKw();
+    double powerAtTargetS = Double.NaN;
+    if (await(() -> simulatedSiteW() <= targetKw * 1000, Duration.ofSeconds(120))) {
+      powerAtTargetS = (System.nanoTime() - t0) / 1e9;
+    }
+    // The controller's view: the first instant its measured site power was at the target.
     double targetMetS = Double.NaN;
-    if (await(() -> status(eventId).hasTargetMetAt(), Duration.ofSeconds(30))) {
+    if (await(() -> status(eventId).hasTargetMetAt(), Duration.ofSeconds(60))) {
       EventStatus s = status(eventId);
       targetMetS = seconds(s.getTargetMetAt()) - seconds(s.getEvent().getCreatedAt());
     }
@@ -250,6 +271,11 @@ public final class FleetLoad implements AutoCloseable {
     grid.cancelCurtailmentEvent(
         CancelCurtailmentEventRequest.newBuilder().setEventId(eventId).build());
     sleep(Duration.ofSeconds(5)); // releases are spread over 3 s; let them and their acks pass
+    // Released rigs ramp back after their knob latency; the next event needs the full site, and
+    // the controller must have seen it (a rig still ramping back when planned is a rebound the
+    // closed loop only corrects one knob latency later).
+    await(() -> agents.stream().allMatch(SimAgent::settled), Duration.ofSeconds(90));
+    sleep(Duration.ofSeconds(3));
     return new Dispatch(
         agents.size(),
         commanded[0],
@@ -257,7 +283,18 @@ public final class FleetLoad implements AutoCloseable {
         allClientMs,
         missed[0],
         targetMetS,
-        createMs);
+        createMs,
+        powerAtTargetS,
+        siteKw,
+        targetKw);
+  }
+
+  private double simulatedSiteW() {
+    double w = 0;
+    for (SimAgent a : agents) {
+      w += a.powerW();
+    }
+    return w;
   }
 
   private EventStatus status(String eventId) {
@@ -448,8 +485,9 @@ public final class FleetLoad implements AutoCloseable {
                 Locale.ROOT,
                 "dispatch: agents=%d event %d: commanded %d; create->agent ack %s;"
                     + " all acked %.0f ms; acks the controller did not record %d;"
-                    + " create rpc %.0f ms; event->target met %.1f s; ticks skipped %d;"
-                    + " stream failures %d%n",
+                    + " create rpc %.0f ms; event->site power at target %.1f s (simulated"
+                    + " rigs' sum), %.1f s (controller's measured, %.0f -> %.0f kW);"
+                    + " ticks skipped %d; stream failures %d%n",
                 d.agents(),
                 e + 1,
                 d.commanded(),
@@ -457,7 +495,10 @@ public final class FleetLoad implements AutoCloseable {
                 d.allAckedClientMs(),
                 d.missedAcksOnController(),
                 d.createRpcMs(),
+                d.powerAtTargetS(),
                 d.targetMetS(),
+                d.siteKw(),
+                d.targetKw(),
                 run.probe.ticksSkipped.get(),
                 run.probe.streamFailures.get());
             if (!run.probe.failuresByStatus.isEmpty()) {

@@ -2,6 +2,7 @@ package io.flexrig.bench.fleet;
 
 import com.google.protobuf.Timestamp;
 import io.flexrig.bench.dispatch.MixedFleet;
+import io.flexrig.core.profile.CurtailmentMethodKind;
 import io.flexrig.core.profile.HardwareProfile;
 import io.flexrig.proto.v1.AgentHello;
 import io.flexrig.proto.v1.AgentMessage;
@@ -53,6 +54,12 @@ final class SimAgent implements ClientResponseObserver<AgentMessage, ControllerM
   private double powerW;
   private double powerTargetW;
   private RigState state = RigState.RIG_STATE_RUNNING;
+  // A command's effect on the measured power, due once the knob's latency has passed (as a real
+  // rig ramps after it acknowledged). Guarded by this.
+  private double pendingW = Double.NaN;
+  private RigState pendingState;
+  private long pendingAtNanos;
+  private double latencyScale = 1;
   private boolean open;
   private boolean closed;
 
@@ -162,7 +169,29 @@ final class SimAgent implements ClientResponseObserver<AgentMessage, ControllerM
   }
 
   // Caller holds the lock.
+  private void applyDue(long nowNanos) {
+    if (!Double.isNaN(pendingW) && nowNanos - pendingAtNanos >= 0) {
+      powerW = pendingW;
+      state = pendingState;
+      pendingW = Double.NaN;
+    }
+  }
+
+  /** True when the rig's last command has taken effect (no ramp pending). */
+  synchronized boolean settled() {
+    applyDue(System.nanoTime());
+    return Double.isNaN(pendingW);
+  }
+
+  /** The power the rig draws now (its knob's latency after a command). */
+  synchronized double powerW() {
+    applyDue(System.nanoTime());
+    return powerW;
+  }
+
+  // Caller holds the lock.
   private void sendBatch(int samples) {
+    applyDue(System.nanoTime());
     Timestamp t = now();
     TelemetryBatch.Builder b = TelemetryBatch.newBuilder();
     for (int i = 0; i < samples; i++) {
@@ -191,24 +220,28 @@ final class SimAgent implements ClientResponseObserver<AgentMessage, ControllerM
     long now = System.nanoTime();
     double applied = 0;
     synchronized (this) {
+      applyDue(now);
+      CurtailmentMethodKind knob = CurtailmentMethodKind.POWER_TARGET;
       switch (c.getActionCase()) {
         case SET_POWER_TARGET -> {
           applied = Math.min(nominalW(), c.getSetPowerTarget().getPowerW());
           powerTargetW = applied;
-          powerW = applied;
-          state = RigState.RIG_STATE_CURTAILED;
+          pendingW = applied;
+          pendingState = RigState.RIG_STATE_CURTAILED;
         }
         case SLEEP -> {
+          knob = CurtailmentMethodKind.SLEEP;
           powerTargetW = 0;
-          powerW = rig.profile().limits().sleepPowerW();
-          state = RigState.RIG_STATE_SLEEPING;
+          pendingW = rig.profile().limits().sleepPowerW();
+          pendingState = RigState.RIG_STATE_SLEEPING;
         }
         case RELEASE, WAKE, ACTION_NOT_SET -> {
           powerTargetW = 0;
-          powerW = nominalW();
-          state = RigState.RIG_STATE_RUNNING;
+          pendingW = nominalW();
+          pendingState = RigState.RIG_STATE_RUNNING;
         }
       }
+      pendingAtNanos = now + (long) (latencyS(knob) * latencyScale * 1e9);
       if (closed) {
         return;
       }
@@ -237,6 +270,25 @@ final class SimAgent implements ClientResponseObserver<AgentMessage, ControllerM
       closed = true;
       out.onCompleted();
     }
+  }
+
+  /** Scales the profiles' knob latencies (tests shorten them; 1 is the profile's own). */
+  synchronized void latencyScale(double scale) {
+    latencyScale = scale;
+  }
+
+  /** The profile's latency of a knob; a GPU rig's power limit stands in for a power target. */
+  private double latencyS(CurtailmentMethodKind knob) {
+    double fallback = 0;
+    for (var m : rig.profile().curtailment()) {
+      if (m.method() == knob) {
+        return m.latencyS();
+      }
+      if (m.method() == CurtailmentMethodKind.GPU_POWER_LIMIT) {
+        fallback = m.latencyS();
+      }
+    }
+    return fallback;
   }
 
   private double nominalW() {

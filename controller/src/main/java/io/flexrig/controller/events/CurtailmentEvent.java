@@ -109,4 +109,24 @@ public record CurtailmentEvent(
         deadlineMet,
         Optional.of(at));
   }
+
+  /** The same event with a new target and end; the target in force is recomputed by the caller. */
+  CurtailmentEvent modified(EventTarget newTarget, Instant newEnd, Optional<Double> newTargetKw) {
+    return new CurtailmentEvent(
+        eventId,
+        siteId,
+        requestId,
+        newTarget,
+        startAt,
+        responseTime,
+        newEnd,
+        program,
+        state,
+        createdAt,
+        baselineKw,
+        newTargetKw,
+        targetMetAt,
+        deadlineMet,
+        endedAt);
+  }
 }

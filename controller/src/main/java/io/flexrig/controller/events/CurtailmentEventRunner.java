@@ -262,18 +262,9 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     EventTarget target =
         r.target()
             .orElseThrow(
-                () -> new InvalidEventException("one of reduce_by_kw or cap_site_kw is required"));
-    double kw =
-        switch (target) {
-          case EventTarget.ReduceBy(double v) -> v;
-          case EventTarget.Cap(double v) -> v;
-        };
-    if (!(kw > 0) || Double.isInfinite(kw)) {
-      throw new InvalidEventException(
-          (target instanceof EventTarget.ReduceBy ? "reduce_by_kw" : "cap_site_kw")
-              + " must be a positive number of kW, got "
-              + kw);
-    }
+                () ->
+                    new InvalidEventException(
+                        "one of reduce_by_kw or cap_site_kw or setpoint_schedule is required"));
     Instant start = r.startAt().orElse(now);
     if (start.isBefore(now.minus(timing.startTolerance()))) {
       throw new InvalidEventException("start_at " + start + " is in the past (now " + now + ")");
@@ -290,16 +281,8 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     if (!end.isAfter(start)) {
       throw new InvalidEventException("end_at " + end + " must be after start_at " + start);
     }
-    for (EventRun other : runs.values()) {
-      CurtailmentEvent o = other.event;
-      if (o.siteId().equals(r.siteId())
-          && !o.state().finished()
-          && start.isBefore(o.endAt())
-          && o.startAt().isBefore(end)) {
-        throw new InvalidEventException(
-            "overlaps event " + o.eventId() + " of site " + r.siteId() + "; cancel it first");
-      }
-    }
+    validateTarget(target, end);
+    requireNoOverlap(r.siteId(), "", start, end);
     // Millisecond precision: what the store keeps, so an event reads back equal to itself.
     return new CurtailmentEvent(
         UUID.randomUUID().toString(),
@@ -339,7 +322,7 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     }
     SiteLoad load = fleet.siteLoad(run.event.siteId());
     double baselineKw = load.estimatedW() / 1000;
-    double targetKw = run.event.target().targetKw(baselineKw);
+    double targetKw = run.event.target().targetKw(baselineKw, clock.instant());
     run.event = run.event.started(baselineKw, targetKw);
     journal.save(run.event);
     log.info(
@@ -368,6 +351,7 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     run.end =
         scheduler.schedule(
             guarded(run, () -> end(run, EventState.COMPLETED)), untilEnd, TimeUnit.MILLISECONDS);
+    scheduleSteps(run);
   }
 
   private void observe(EventRun run) {
@@ -425,6 +409,7 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     double targetW = event.targetKw().orElseThrow() * 1000;
     DispatchPlan plan =
         dispatcher.plan(targetW, siteW, Duration.between(now, event.deadline()), candidates);
+    journal.planMade(event.eventId(), now, targetW, siteW, plan);
     double slowestS = 0;
     for (var entry : plan.setpoints().entrySet()) {
       RigView rig = byId.get(entry.getKey());
@@ -468,6 +453,179 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     }
     if (!plan.setpoints().isEmpty()) {
       notifyListeners(run);
+    }
+  }
+
+  // ---- modification and setpoint schedules (kept apart from the closed loop above) ----
+
+  /**
+   * Changes the target and/or the end of a scheduled or active event; completes once stored. An
+   * active event is re-dispatched at once toward its new target.
+   *
+   * @throws InvalidEventException when the change is malformed or the event has finished
+   */
+  public CompletableFuture<CurtailmentEvent> modify(
+      String eventId, Optional<EventTarget> newTarget, Optional<Instant> newEnd)
+      throws InvalidEventException, UnknownEventException {
+    EventRun run = runs.get(eventId);
+    if (run == null) {
+      CurtailmentEvent stored =
+          journal.find(eventId).orElseThrow(() -> new UnknownEventException(eventId));
+      throw new EventFinishedException(
+          "event " + eventId + " is " + stored.state().name().toLowerCase() + "; cannot modify");
+    }
+    if (newTarget.isEmpty() && newEnd.isEmpty()) {
+      throw new InvalidEventException("nothing to modify: give a new target or end_at");
+    }
+    CompletableFuture<CurtailmentEvent> result = new CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          try {
+            result.complete(applyModification(run, newTarget, newEnd));
+          } catch (InvalidEventException | RuntimeException e) {
+            result.completeExceptionally(e);
+          }
+        });
+    return result.thenCompose(event -> journal.save(event).thenApply(ok -> event));
+  }
+
+  private CurtailmentEvent applyModification(
+      EventRun run, Optional<EventTarget> newTarget, Optional<Instant> newEnd)
+      throws InvalidEventException {
+    CurtailmentEvent event = run.event;
+    if (event.state().finished()) {
+      throw new EventFinishedException(
+          "event "
+              + event.eventId()
+              + " is "
+              + event.state().name().toLowerCase()
+              + "; cannot modify");
+    }
+    Instant now = clock.instant();
+    Instant end = newEnd.map(e -> e.truncatedTo(ChronoUnit.MILLIS)).orElse(event.endAt());
+    if (!end.isAfter(event.startAt()) || !end.isAfter(now)) {
+      throw new InvalidEventException(
+          "end_at " + end + " must be after start_at " + event.startAt() + " and in the future");
+    }
+    EventTarget target = newTarget.orElse(event.target());
+    validateTarget(target, end);
+    requireNoOverlap(event.siteId(), event.eventId(), event.startAt(), end);
+    boolean active = event.state() == EventState.ACTIVE;
+    Optional<Double> targetKw =
+        active
+            ? Optional.of(target.targetKw(event.baselineKw().orElseThrow(), now))
+            : event.targetKw();
+    run.event = event.modified(target, end, targetKw);
+    log.info(
+        "Event {} modified: {} until {} (target now {} kW)",
+        event.eventId(),
+        target,
+        end,
+        targetKw.map(String::valueOf).orElse("set at start"));
+    if (active) {
+      if (run.end != null) {
+        run.end.cancel(false);
+      }
+      long untilEnd = Math.max(0, Duration.between(now, end).toMillis());
+      run.end =
+          scheduler.schedule(
+              guarded(run, () -> end(run, EventState.COMPLETED)), untilEnd, TimeUnit.MILLISECONDS);
+      cancelSteps(run);
+      scheduleSteps(run);
+      run.settledAt = null;
+      dispatch(run);
+    }
+    notifyListeners(run);
+    return run.event;
+  }
+
+  /** For a schedule: one task per step still ahead, each moving the target and dispatching. */
+  private void scheduleSteps(EventRun run) {
+    if (!(run.event.target() instanceof EventTarget.Schedule schedule)) {
+      return;
+    }
+    Instant now = clock.instant();
+    if (run.resumed && run.event.state() == EventState.ACTIVE) {
+      // Steps that passed while the controller was down: catch up with the one in force now.
+      scheduler.execute(guarded(run, () -> step(run, now)));
+    }
+    for (EventTarget.Schedule.Step step : schedule.steps()) {
+      if (step.startAt().isAfter(now) && step.startAt().isBefore(run.event.endAt())) {
+        long delay = Duration.between(now, step.startAt()).toMillis();
+        run.steps.add(
+            scheduler.schedule(
+                guarded(run, () -> step(run, step.startAt())), delay, TimeUnit.MILLISECONDS));
+      }
+    }
+  }
+
+  private void step(EventRun run, Instant stepStart) {
+    CurtailmentEvent event = run.event;
+    if (event.state() != EventState.ACTIVE) {
+      return;
+    }
+    // The timer may fire a little early (millisecond delays): the step's own start decides.
+    Instant at = later(clock.instant(), stepStart);
+    double targetKw = event.target().targetKw(event.baselineKw().orElseThrow(), at);
+    if (event.targetKw().equals(Optional.of(targetKw))) {
+      return;
+    }
+    run.event = event.modified(event.target(), event.endAt(), Optional.of(targetKw));
+    journal.save(run.event);
+    log.info("Event {}: schedule step, target now {} kW", event.eventId(), targetKw);
+    run.settledAt = null;
+    dispatch(run);
+    notifyListeners(run);
+  }
+
+  private static void cancelSteps(EventRun run) {
+    for (ScheduledFuture<?> f : run.steps) {
+      f.cancel(false);
+    }
+    run.steps.clear();
+  }
+
+  private static void validateTarget(EventTarget target, Instant end) throws InvalidEventException {
+    switch (target) {
+      case EventTarget.ReduceBy(double v) -> requirePositive("reduce_by_kw", v);
+      case EventTarget.Cap(double v) -> requirePositive("cap_site_kw", v);
+      case EventTarget.Schedule s -> {
+        Instant previous = null;
+        for (int i = 0; i < s.steps().size(); i++) {
+          EventTarget.Schedule.Step step = s.steps().get(i);
+          requirePositive("setpoint_schedule.steps[" + i + "].kw", step.kw());
+          if (previous != null && !step.startAt().isAfter(previous)) {
+            throw new InvalidEventException(
+                "setpoint_schedule.steps[" + i + "].start_at must be after the step before it");
+          }
+          if (!step.startAt().isBefore(end)) {
+            throw new InvalidEventException(
+                "setpoint_schedule.steps[" + i + "].start_at must be before end_at " + end);
+          }
+          previous = step.startAt();
+        }
+      }
+    }
+  }
+
+  private static void requirePositive(String field, double kw) throws InvalidEventException {
+    if (!(kw > 0) || Double.isInfinite(kw)) {
+      throw new InvalidEventException(field + " must be a positive number of kW, got " + kw);
+    }
+  }
+
+  private void requireNoOverlap(String siteId, String exceptEventId, Instant start, Instant end)
+      throws InvalidEventException {
+    for (EventRun other : runs.values()) {
+      CurtailmentEvent o = other.event;
+      if (o.siteId().equals(siteId)
+          && !o.eventId().equals(exceptEventId)
+          && !o.state().finished()
+          && start.isBefore(o.endAt())
+          && o.startAt().isBefore(end)) {
+        throw new InvalidEventException(
+            "overlaps event " + o.eventId() + " of site " + siteId + "; cancel it first");
+      }
     }
   }
 
@@ -577,6 +735,7 @@ public final class CurtailmentEventRunner implements AutoCloseable {
         f.cancel(false);
       }
     }
+    cancelSteps(run);
   }
 
   private void notifyListeners(EventRun run) {
@@ -627,6 +786,7 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     volatile ScheduledFuture<?> control;
     volatile ScheduledFuture<?> observe;
     volatile ScheduledFuture<?> end;
+    final List<ScheduledFuture<?>> steps = new CopyOnWriteArrayList<>();
 
     EventRun(CurtailmentEvent event, boolean resumed) {
       this.event = event;

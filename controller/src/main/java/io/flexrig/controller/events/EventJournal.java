@@ -1,5 +1,7 @@
 package io.flexrig.controller.events;
 
+import io.flexrig.controller.dispatch.DispatchPlan;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +14,13 @@ public interface EventJournal {
 
   /** Records an issued command; completes once committed. */
   CompletableFuture<Void> commandIssued(RigCommand command);
+
+  /**
+   * Records a dispatch plan made for an event (for the compliance record); fire and forget. The
+   * default keeps nothing.
+   */
+  default void planMade(
+      String eventId, Instant plannedAt, double targetW, double siteW, DispatchPlan plan) {}
 
   Optional<CurtailmentEvent> find(String eventId);
 

@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code FleetService}: agent certificates only; the hello must name the certificate's rig
  *       and site.
  *   <li>{@code GridService}: never agent certificates. Grid-operator certificates may do
- *       everything; monitor certificates may only read (Get, List, Watch). {@code authorization:
- *       Bearer <token>} with a configured token grants grid-operator to any other site certificate;
- *       a wrong token is UNAUTHENTICATED (never silently downgraded).
+ *       everything; monitor certificates may only read (Get, List, Watch, compliance reports).
+ *       {@code authorization: Bearer <token>} with a configured token grants grid-operator to any
+ *       other site certificate; a wrong token is UNAUTHENTICATED (never silently downgraded).
  *   <li>Health: any site certificate.
  * </ul>
  *
@@ -59,7 +59,8 @@ public final class AccessControl implements ServerInterceptor {
           GridServiceGrpc.getGetEventStatusMethod().getFullMethodName(),
           GridServiceGrpc.getListCurtailmentEventsMethod().getFullMethodName(),
           GridServiceGrpc.getWatchEventMethod().getFullMethodName(),
-          GridServiceGrpc.getGetSiteStatusMethod().getFullMethodName());
+          GridServiceGrpc.getGetSiteStatusMethod().getFullMethodName(),
+          GridServiceGrpc.getGetComplianceReportMethod().getFullMethodName());
   private static final Logger log = LoggerFactory.getLogger(AccessControl.class);
 
   private final boolean plaintext;

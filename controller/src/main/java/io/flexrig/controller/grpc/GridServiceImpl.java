@@ -1,7 +1,11 @@
 package io.flexrig.controller.grpc;
 
+import io.flexrig.controller.compliance.ComplianceChart;
+import io.flexrig.controller.compliance.ComplianceCsv;
+import io.flexrig.controller.compliance.ComplianceReports;
 import io.flexrig.controller.events.CurtailmentEvent;
 import io.flexrig.controller.events.CurtailmentEventRunner;
+import io.flexrig.controller.events.EventFinishedException;
 import io.flexrig.controller.events.EventRequest;
 import io.flexrig.controller.events.EventTarget;
 import io.flexrig.controller.events.InvalidEventException;
@@ -11,13 +15,16 @@ import io.flexrig.controller.fleet.SiteLoad;
 import io.flexrig.controller.store.AuditEntry;
 import io.flexrig.controller.store.AuditLog;
 import io.flexrig.proto.v1.CancelCurtailmentEventRequest;
+import io.flexrig.proto.v1.ComplianceReport;
 import io.flexrig.proto.v1.CreateCurtailmentEventRequest;
 import io.flexrig.proto.v1.EventStatus;
+import io.flexrig.proto.v1.GetComplianceReportRequest;
 import io.flexrig.proto.v1.GetEventStatusRequest;
 import io.flexrig.proto.v1.GetSiteStatusRequest;
 import io.flexrig.proto.v1.GridServiceGrpc;
 import io.flexrig.proto.v1.ListCurtailmentEventsRequest;
 import io.flexrig.proto.v1.ListCurtailmentEventsResponse;
+import io.flexrig.proto.v1.ModifyCurtailmentEventRequest;
 import io.flexrig.proto.v1.SiteStatus;
 import io.flexrig.proto.v1.WatchEventRequest;
 import io.grpc.Status;
@@ -56,6 +63,7 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
   private final FleetState fleet;
   private final Clock clock;
   private final AuditLog audit;
+  private final ComplianceReports reports;
   private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService watchTicker =
       Executors.newSingleThreadScheduledExecutor(
@@ -63,6 +71,19 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
 
   public GridServiceImpl(
       CurtailmentEventRunner events, FleetState fleet, Clock clock, AuditLog audit) {
+    this(events, fleet, clock, audit, null);
+  }
+
+  /**
+   * @param reports compliance reports; null answers GetComplianceReport with UNIMPLEMENTED
+   */
+  public GridServiceImpl(
+      CurtailmentEventRunner events,
+      FleetState fleet,
+      Clock clock,
+      AuditLog audit,
+      ComplianceReports reports) {
+    this.reports = reports;
     this.audit = audit;
     this.events = events;
     this.fleet = fleet;
@@ -73,12 +94,27 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
   public void createCurtailmentEvent(
       CreateCurtailmentEventRequest request,
       StreamObserver<io.flexrig.proto.v1.CurtailmentEvent> responses) {
-    Optional<EventTarget> target =
-        switch (request.getTargetCase()) {
-          case REDUCE_BY_KW -> Optional.of(new EventTarget.ReduceBy(request.getReduceByKw()));
-          case CAP_SITE_KW -> Optional.of(new EventTarget.Cap(request.getCapSiteKw()));
-          case TARGET_NOT_SET -> Optional.empty();
-        };
+    Optional<EventTarget> target;
+    try {
+      target =
+          switch (request.getTargetCase()) {
+            case REDUCE_BY_KW -> Optional.of(new EventTarget.ReduceBy(request.getReduceByKw()));
+            case CAP_SITE_KW -> Optional.of(new EventTarget.Cap(request.getCapSiteKw()));
+            case SETPOINT_SCHEDULE ->
+                Optional.of(
+                    ProtoMapping.schedule(request.getSetpointSchedule(), "setpoint_schedule"));
+            case TARGET_NOT_SET -> Optional.empty();
+          };
+    } catch (IllegalArgumentException e) {
+      audit(
+          Caller.current(),
+          "CreateCurtailmentEvent",
+          "site " + abbreviate(request.getSiteId()),
+          "INVALID_ARGUMENT",
+          e.getMessage());
+      responses.onError(invalid(e.getMessage()));
+      return;
+    }
     String tooLong = tooLong(request);
     if (tooLong != null) {
       audit(
@@ -127,7 +163,12 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
     return outcome.whenComplete(
         (event, failure) -> {
           if (failure != null) {
-            audit(caller, action, subject, "INTERNAL", String.valueOf(failure.getMessage()));
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            String result =
+                cause instanceof EventFinishedException
+                    ? "FAILED_PRECONDITION"
+                    : cause instanceof InvalidEventException ? "INVALID_ARGUMENT" : "INTERNAL";
+            audit(caller, action, subject, result, String.valueOf(cause.getMessage()));
           } else {
             audit(
                 caller,
@@ -262,6 +303,102 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
     responses.onCompleted();
   }
 
+  @Override
+  public void modifyCurtailmentEvent(
+      ModifyCurtailmentEventRequest request,
+      StreamObserver<io.flexrig.proto.v1.CurtailmentEvent> responses) {
+    Caller caller = Caller.current();
+    String subject =
+        "event "
+            + abbreviate(request.getEventId())
+            + (request.getReason().isEmpty() ? "" : " reason " + abbreviate(request.getReason()));
+    String problem = null;
+    Optional<EventTarget> target = Optional.empty();
+    if (request.getEventId().isBlank()) {
+      problem = "event_id is required";
+    } else if (request.getEventId().length() > MAX_ID || request.getReason().length() > MAX_ID) {
+      problem = "event_id and reason are at most " + MAX_ID + " characters";
+    } else {
+      try {
+        target =
+            switch (request.getTargetCase()) {
+              case REDUCE_BY_KW -> Optional.of(new EventTarget.ReduceBy(request.getReduceByKw()));
+              case CAP_SITE_KW -> Optional.of(new EventTarget.Cap(request.getCapSiteKw()));
+              case SETPOINT_SCHEDULE ->
+                  Optional.of(
+                      ProtoMapping.schedule(request.getSetpointSchedule(), "setpoint_schedule"));
+              case TARGET_NOT_SET -> Optional.empty();
+            };
+        double kw = request.getReduceByKw() + request.getCapSiteKw();
+        for (var step : request.getSetpointSchedule().getStepsList()) {
+          kw = Math.max(kw, step.getKw());
+        }
+        problem = beyondAnySite(kw);
+      } catch (IllegalArgumentException e) {
+        problem = e.getMessage();
+      }
+    }
+    if (problem != null) {
+      audit(caller, "ModifyCurtailmentEvent", subject, "INVALID_ARGUMENT", problem);
+      responses.onError(invalid(problem));
+      return;
+    }
+    Optional<java.time.Instant> end =
+        request.hasEndAt()
+            ? Optional.of(ProtoMapping.instant(request.getEndAt()))
+            : Optional.empty();
+    try {
+      reply(
+          audited(
+              events.modify(request.getEventId(), target, end),
+              caller,
+              "ModifyCurtailmentEvent",
+              subject),
+          responses);
+    } catch (UnknownEventException e) {
+      audit(caller, "ModifyCurtailmentEvent", subject, "NOT_FOUND", e.getMessage());
+      responses.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+    } catch (EventFinishedException e) {
+      audit(caller, "ModifyCurtailmentEvent", subject, "FAILED_PRECONDITION", e.getMessage());
+      responses.onError(
+          Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+    } catch (InvalidEventException e) {
+      audit(caller, "ModifyCurtailmentEvent", subject, "INVALID_ARGUMENT", e.getMessage());
+      responses.onError(invalid(e.getMessage()));
+    }
+  }
+
+  @Override
+  public void getComplianceReport(
+      GetComplianceReportRequest request, StreamObserver<ComplianceReport> responses) {
+    if (request.getEventId().isBlank()) {
+      responses.onError(invalid("event_id is required"));
+      return;
+    }
+    if (reports == null) {
+      responses.onError(
+          Status.UNIMPLEMENTED
+              .withDescription("compliance reports need a store")
+              .asRuntimeException());
+      return;
+    }
+    Optional<CurtailmentEvent> event = events.find(request.getEventId());
+    if (event.isEmpty()) {
+      responses.onError(
+          Status.NOT_FOUND
+              .withDescription("no curtailment event with id '" + request.getEventId() + "'")
+              .asRuntimeException());
+      return;
+    }
+    io.flexrig.controller.compliance.ComplianceReport report = reports.report(event.get());
+    responses.onNext(
+        ProtoMapping.complianceReport(
+            report,
+            request.getIncludeCsv() ? ComplianceCsv.render(report) : "",
+            request.getIncludeSvg() ? ComplianceChart.render(report) : ""));
+    responses.onCompleted();
+  }
+
   private static void reply(
       CompletableFuture<CurtailmentEvent> future,
       StreamObserver<io.flexrig.proto.v1.CurtailmentEvent> responses) {
@@ -269,6 +406,17 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
         (event, failure) -> {
           if (failure != null) {
             Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            if (cause instanceof EventFinishedException finished) {
+              responses.onError(
+                  Status.FAILED_PRECONDITION
+                      .withDescription(finished.getMessage())
+                      .asRuntimeException());
+              return;
+            }
+            if (cause instanceof InvalidEventException invalid) {
+              responses.onError(invalid(invalid.getMessage()));
+              return;
+            }
             log.warn("Grid request failed", cause);
             responses.onError(
                 Status.INTERNAL
@@ -294,6 +442,13 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
       return "program longer than " + MAX_ID + " characters";
     }
     double kw = r.hasReduceByKw() ? r.getReduceByKw() : r.getCapSiteKw();
+    for (var step : r.getSetpointSchedule().getStepsList()) {
+      kw = Math.max(kw, step.getKw());
+    }
+    return beyondAnySite(kw);
+  }
+
+  private static String beyondAnySite(double kw) {
     if (kw > MAX_SITE_KW) {
       return "a target of " + kw + " kW is beyond any site (at most " + MAX_SITE_KW + " kW)";
     }

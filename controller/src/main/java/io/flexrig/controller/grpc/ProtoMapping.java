@@ -12,13 +12,19 @@ import io.flexrig.controller.fleet.RigRegistration;
 import io.flexrig.controller.fleet.RigSample;
 import io.flexrig.core.profile.CurtailmentMethodKind;
 import io.flexrig.proto.v1.AgentHello;
+import io.flexrig.proto.v1.BaselineMethod;
 import io.flexrig.proto.v1.Capability;
 import io.flexrig.proto.v1.Command;
+import io.flexrig.proto.v1.ComplianceInterval;
+import io.flexrig.proto.v1.ComplianceReport;
 import io.flexrig.proto.v1.EventState;
 import io.flexrig.proto.v1.Quality;
 import io.flexrig.proto.v1.Release;
+import io.flexrig.proto.v1.RigContribution;
 import io.flexrig.proto.v1.RigIdentity;
 import io.flexrig.proto.v1.SetPowerTarget;
+import io.flexrig.proto.v1.SetpointKind;
+import io.flexrig.proto.v1.SetpointStep;
 import io.flexrig.proto.v1.Sleep;
 import io.flexrig.proto.v1.TelemetrySample;
 import io.flexrig.proto.v1.Wake;
@@ -167,6 +173,7 @@ final class ProtoMapping {
     switch (e.target()) {
       case EventTarget.ReduceBy(double kw) -> b.setReduceByKw(kw);
       case EventTarget.Cap(double kw) -> b.setCapSiteKw(kw);
+      case EventTarget.Schedule sched -> b.setSetpointSchedule(schedule(sched));
     }
     return b.build();
   }
@@ -193,6 +200,109 @@ final class ProtoMapping {
             .setObservedAt(timestamp(s.observedAt()));
     s.event().targetMetAt().ifPresent(t -> b.setTargetMetAt(timestamp(t)));
     return b.build();
+  }
+
+  static io.flexrig.proto.v1.SetpointSchedule schedule(EventTarget.Schedule s) {
+    var b =
+        io.flexrig.proto.v1.SetpointSchedule.newBuilder()
+            .setKind(
+                s.reduce() ? SetpointKind.SETPOINT_KIND_REDUCE : SetpointKind.SETPOINT_KIND_CAP);
+    for (EventTarget.Schedule.Step step : s.steps()) {
+      b.addSteps(SetpointStep.newBuilder().setStartAt(timestamp(step.startAt())).setKw(step.kw()));
+    }
+    return b.build();
+  }
+
+  /**
+   * The schedule a request describes.
+   *
+   * @throws IllegalArgumentException naming the malformed field
+   */
+  static EventTarget.Schedule schedule(io.flexrig.proto.v1.SetpointSchedule s, String field) {
+    boolean reduce =
+        switch (s.getKind()) {
+          case SETPOINT_KIND_REDUCE -> true;
+          case SETPOINT_KIND_CAP -> false;
+          case SETPOINT_KIND_UNSPECIFIED, UNRECOGNIZED ->
+              throw new IllegalArgumentException(field + ".kind must be CAP or REDUCE");
+        };
+    if (s.getStepsCount() == 0) {
+      throw new IllegalArgumentException(field + ".steps: at least one step is required");
+    }
+    if (s.getStepsCount() > MAX_SCHEDULE_STEPS) {
+      throw new IllegalArgumentException(
+          field + ".steps: at most " + MAX_SCHEDULE_STEPS + " steps");
+    }
+    List<EventTarget.Schedule.Step> steps = new ArrayList<>();
+    for (int i = 0; i < s.getStepsCount(); i++) {
+      SetpointStep step = s.getSteps(i);
+      if (!step.hasStartAt()) {
+        throw new IllegalArgumentException(field + ".steps[" + i + "].start_at is required");
+      }
+      steps.add(
+          new EventTarget.Schedule.Step(
+              instant(step.getStartAt()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+              step.getKw()));
+    }
+    return new EventTarget.Schedule(reduce, steps);
+  }
+
+  /** At most this many steps: a day of 5-minute steps and then some. */
+  static final int MAX_SCHEDULE_STEPS = 1000;
+
+  static ComplianceReport complianceReport(
+      io.flexrig.controller.compliance.ComplianceReport r, String csv, String svg) {
+    var method = r.deltaBaseline();
+    var b =
+        ComplianceReport.newBuilder()
+            .setEvent(event(r.event()))
+            .setFinal(r.isFinal())
+            .setDeltaBaseline(
+                method
+                        == io.flexrig.controller.compliance.ComplianceReport.BaselineMethod
+                            .MIDDLE_8_OF_10_DAYS
+                    ? BaselineMethod.BASELINE_METHOD_MIDDLE_8_OF_10_DAYS
+                    : BaselineMethod.BASELINE_METHOD_PRE_EVENT_AVERAGE)
+            .setPreEventBaselineKw(finite(r.preEventKw()))
+            .setLikeDaysUsed(r.likeDaysUsed())
+            .setLikeDaysBaselineKw(finite(r.likeDaysKw()))
+            .setMeasuredKw(finite(r.measuredKw()))
+            .setDeltaKw(finite(r.deltaKw()))
+            .setTargetKw(finite(r.targetKw()))
+            .setTargetMet(r.targetMet())
+            .setDeadlineMet(r.deadlineMet())
+            .setGeneratedAt(timestamp(r.generatedAt()))
+            .setCsv(csv)
+            .setSvg(svg);
+    r.event().targetMetAt().ifPresent(t -> b.setTargetMetAt(timestamp(t)));
+    for (var i : r.intervals()) {
+      b.addIntervals(
+          ComplianceInterval.newBuilder()
+              .setStartAt(timestamp(i.start()))
+              .setEndAt(timestamp(i.end()))
+              .setPreEventBaselineKw(finite(i.preEventKw()))
+              .setLikeDaysBaselineKw(finite(i.likeDaysKw()))
+              .setMeasuredKw(finite(i.measuredKw()))
+              .setTargetKw(finite(i.targetKw()))
+              .setDeltaKw(finite(i.deltaKw(method)))
+              .setAtTarget(i.atTarget())
+              .setCoveredS(i.coveredS()));
+    }
+    for (var rig : r.rigs()) {
+      b.addRigs(
+          RigContribution.newBuilder()
+              .setRigId(rig.rigId())
+              .setBeforeKw(rig.beforeKw())
+              .setDuringKw(rig.duringKw())
+              .setShedKw(rig.shedKw())
+              .setShare(r.share(rig)));
+    }
+    return b.build();
+  }
+
+  /** NaN (no data) travels as 0, as the proto documents. */
+  private static double finite(double v) {
+    return Double.isNaN(v) ? 0 : v;
   }
 
   private static void requireId(String value, String field) {

@@ -11,12 +11,16 @@ import io.flexrig.openadr.ReduceLoad;
 import io.flexrig.openadr.SetpointSchedule;
 import io.flexrig.openadr.SignalStep;
 import io.flexrig.openadr.ven.UsageInterval;
+import io.flexrig.proto.v1.BaselineMethod;
 import io.flexrig.proto.v1.CancelCurtailmentEventRequest;
+import io.flexrig.proto.v1.ComplianceReport;
 import io.flexrig.proto.v1.CreateCurtailmentEventRequest;
 import io.flexrig.proto.v1.CurtailmentEvent;
 import io.flexrig.proto.v1.EventState;
 import io.flexrig.proto.v1.EventStatus;
+import io.flexrig.proto.v1.GetComplianceReportRequest;
 import io.flexrig.proto.v1.GridServiceGrpc.GridServiceBlockingStub;
+import io.flexrig.proto.v1.ModifyCurtailmentEventRequest;
 import io.flexrig.proto.v1.WatchEventRequest;
 import io.grpc.StatusRuntimeException;
 import java.time.Clock;
@@ -42,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * <p>It is a client of the controller's own {@code GridService}, like any grid operator: the same
  * validation, idempotency (the request id is derived from the OpenADR event id, its modification
  * time and the interval) and audit path, no second way into the dispatcher. When a curtailment
- * event it created ends, it posts a USAGE / BASELINE / DELTA_USAGE report for the event's interval.
+ * event it created ends, it posts a USAGE / BASELINE / DELTA_USAGE report for the event's interval
+ * with the figures of the event's compliance report (the watched figures if there is none). A
+ * multi-interval DISPATCH_SETPOINT becomes one setpoint-schedule event; a modified OpenADR event
+ * modifies the curtailment event it created in place when its start did not move.
  */
 public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
 
@@ -61,7 +68,7 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
   private final UsageReporter reporter;
   // One worker per OpenADR notification and per watched event; the listener itself returns at once.
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
-  private final Map<String, List<String>> curtailmentsByOpenAdrEvent = new ConcurrentHashMap<>();
+  private final Map<String, List<Created>> curtailmentsByOpenAdrEvent = new ConcurrentHashMap<>();
 
   /**
    * @param siteId the site this VEN speaks for
@@ -87,29 +94,64 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
     workers.execute(() -> apply(event, signals));
   }
 
+  /**
+   * One curtailment an OpenADR event asks for: its window and target.
+   *
+   * @param target sets the target on a create request
+   * @param modification sets the same target on a modify request
+   */
+  private record Wanted(
+      int intervalId,
+      Instant start,
+      Duration duration,
+      Consumer<CreateCurtailmentEventRequest.Builder> target,
+      Consumer<ModifyCurtailmentEventRequest.Builder> modification) {}
+
+  /** A curtailment event created for an OpenADR event. */
+  private record Created(String eventId, Instant start) {}
+
   private void apply(EventRef ref, List<GridSignal> signals) {
-    // A modified OpenADR event replaces all that was said before about it.
-    cancelCurtailments(ref.eventId());
-    List<String> created = new ArrayList<>();
+    List<Wanted> wanted = new ArrayList<>();
     for (GridSignal signal : signals) {
       switch (signal) {
         case ReduceLoad r when r.kw() > 0 ->
-            create(ref, r.intervalId(), r.start(), r.duration(), b -> b.setReduceByKw(r.kw()))
-                .ifPresent(created::add);
+            wanted.add(
+                new Wanted(
+                    r.intervalId(),
+                    r.start(),
+                    r.duration(),
+                    b -> b.setReduceByKw(r.kw()),
+                    b -> b.setReduceByKw(r.kw())));
         case ReduceLoad r -> log.info("OpenADR event {}: SIMPLE level 0, nothing to shed", ref);
         case ImportCapacityLimit c ->
-            create(ref, c.intervalId(), c.start(), c.duration(), b -> b.setCapSiteKw(c.kw()))
-                .ifPresent(created::add);
+            wanted.add(
+                new Wanted(
+                    c.intervalId(),
+                    c.start(),
+                    c.duration(),
+                    b -> b.setCapSiteKw(c.kw()),
+                    b -> b.setCapSiteKw(c.kw())));
+        case SetpointSchedule s when s.steps().size() == 1 -> {
+          SignalStep step = s.steps().getFirst();
+          wanted.add(
+              new Wanted(
+                  step.intervalId(),
+                  step.start(),
+                  step.duration(),
+                  b -> b.setCapSiteKw(step.value()),
+                  b -> b.setCapSiteKw(step.value())));
+        }
         case SetpointSchedule s -> {
-          for (SignalStep step : s.steps()) {
-            create(
-                    ref,
-                    step.intervalId(),
-                    step.start(),
-                    step.duration(),
-                    b -> b.setCapSiteKw(step.value()))
-                .ifPresent(created::add);
-          }
+          // Several intervals: one event that follows them step by step, not one per interval
+          // (which would release and re-curtail the rigs at every boundary).
+          var schedule = schedule(s);
+          wanted.add(
+              new Wanted(
+                  s.steps().getFirst().intervalId(),
+                  s.start(),
+                  s.duration(),
+                  b -> b.setSetpointSchedule(schedule),
+                  b -> b.setSetpointSchedule(schedule)));
         }
         case PriceSignal p ->
             log.info(
@@ -121,9 +163,71 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
             log.info("OpenADR event {} {}: its curtailments were cancelled", ref, c.reason());
       }
     }
+    // A modified OpenADR event replaces all that was said before about it: the same single
+    // curtailment changes in place when it can (no release and re-curtail of the rigs), anything
+    // else is cancelled and created anew.
+    List<Created> previous = curtailmentsByOpenAdrEvent.remove(ref.eventId());
+    if (previous != null && previous.size() == 1 && wanted.size() == 1) {
+      Optional<Created> modified = modify(ref, previous.getFirst(), wanted.getFirst());
+      if (modified.isPresent()) {
+        curtailmentsByOpenAdrEvent.put(ref.eventId(), List.of(modified.get()));
+        return;
+      }
+    }
+    cancelCurtailments(previous);
+    List<Created> created = new ArrayList<>();
+    for (Wanted w : wanted) {
+      create(ref, w.intervalId(), w.start(), w.duration(), w.target())
+          .ifPresent(id -> created.add(new Created(id, w.start())));
+    }
     if (!created.isEmpty()) {
       curtailmentsByOpenAdrEvent.put(ref.eventId(), List.copyOf(created));
     }
+  }
+
+  /** Changes the curtailment in place when only its target or end changed; empty otherwise. */
+  private Optional<Created> modify(EventRef ref, Created previous, Wanted w) {
+    Instant now = clock.instant();
+    boolean sameStart = w.start().equals(previous.start());
+    boolean startedBoth = !previous.start().isAfter(now) && !w.start().isAfter(now);
+    if (!sameStart && !startedBoth) {
+      return Optional.empty(); // a new start: the event's start cannot move
+    }
+    ModifyCurtailmentEventRequest.Builder request =
+        ModifyCurtailmentEventRequest.newBuilder()
+            .setEventId(previous.eventId())
+            .setEndAt(timestamp(w.start().plus(w.duration())))
+            .setReason("OpenADR " + ref.eventId() + " modified " + ref.modificationDateTime());
+    w.modification().accept(request);
+    try {
+      CurtailmentEvent changed = grid.modifyCurtailmentEvent(request.build());
+      log.info(
+          "OpenADR event {} modified -> curtailment event {} modified",
+          ref.eventId(),
+          changed.getEventId());
+      return Optional.of(previous);
+    } catch (StatusRuntimeException e) {
+      log.info(
+          "OpenADR event {}: curtailment {} not modifiable ({}), replacing it",
+          ref.eventId(),
+          previous.eventId(),
+          e.getStatus());
+      return Optional.empty();
+    }
+  }
+
+  /** A multi-interval DISPATCH_SETPOINT as a cap schedule. */
+  private static io.flexrig.proto.v1.SetpointSchedule schedule(SetpointSchedule s) {
+    var b =
+        io.flexrig.proto.v1.SetpointSchedule.newBuilder()
+            .setKind(io.flexrig.proto.v1.SetpointKind.SETPOINT_KIND_CAP);
+    for (SignalStep step : s.steps()) {
+      b.addSteps(
+          io.flexrig.proto.v1.SetpointStep.newBuilder()
+              .setStartAt(timestamp(step.start()))
+              .setKw(step.value()));
+    }
+    return b.build();
   }
 
   private Optional<String> create(
@@ -169,12 +273,12 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
     }
   }
 
-  private void cancelCurtailments(String openAdrEventId) {
-    List<String> previous = curtailmentsByOpenAdrEvent.remove(openAdrEventId);
+  private void cancelCurtailments(List<Created> previous) {
     if (previous == null) {
       return;
     }
-    for (String eventId : previous) {
+    for (Created c : previous) {
+      String eventId = c.eventId();
       try {
         grid.cancelCurtailmentEvent(
             CancelCurtailmentEventRequest.newBuilder().setEventId(eventId).build());
@@ -211,9 +315,29 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
     }
     Instant start = instant(last.getEvent().getStartAt());
     Instant end = instant(last.getEvent().getEndAt());
+    double usageKw = sumKw / samples;
+    double baselineKw = last.getBaselineKw();
+    try {
+      // The compliance report's figures are what the operator audits: stored telemetry over the
+      // whole event and the program's baseline, rather than the watch's one-second snapshots.
+      ComplianceReport report =
+          grid.getComplianceReport(
+              GetComplianceReportRequest.newBuilder().setEventId(event.getEventId()).build());
+      if (report.getIntervalsCount() > 0 && report.getMeasuredKw() > 0) {
+        usageKw = report.getMeasuredKw();
+        baselineKw =
+            report.getDeltaBaseline() == BaselineMethod.BASELINE_METHOD_MIDDLE_8_OF_10_DAYS
+                ? report.getLikeDaysBaselineKw()
+                : report.getPreEventBaselineKw();
+      }
+    } catch (StatusRuntimeException e) {
+      log.info(
+          "no compliance report for {} ({}); reporting the watched figures",
+          event.getEventId(),
+          e.getStatus());
+    }
     UsageInterval interval =
-        new UsageInterval(
-            intervalId, start, Duration.between(start, end), sumKw / samples, last.getBaselineKw());
+        new UsageInterval(intervalId, start, Duration.between(start, end), usageKw, baselineKw);
     try {
       reporter.report(openAdrEventId, List.of(interval));
       log.info(

@@ -1,5 +1,6 @@
 package io.flexrig.controller.store;
 
+import io.flexrig.controller.dispatch.DispatchPlan;
 import io.flexrig.controller.events.CurtailmentEvent;
 import io.flexrig.controller.events.EventJournal;
 import io.flexrig.controller.events.EventState;
@@ -414,8 +415,12 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
                   "INSERT INTO curtailment_events (event_id, site_id, request_id, reduce_by_kw,"
                       + " cap_site_kw, start_at, response_time_s, deadline, end_at, program, state,"
                       + " created_at, baseline_kw, target_kw, target_met_at, deadline_met,"
-                      + " ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                      + " ended_at, schedule_kind, schedule_steps)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                       + " ON CONFLICT (event_id) DO UPDATE SET state = excluded.state,"
+                      + " reduce_by_kw = excluded.reduce_by_kw, cap_site_kw = excluded.cap_site_kw,"
+                      + " schedule_kind = excluded.schedule_kind,"
+                      + " schedule_steps = excluded.schedule_steps, end_at = excluded.end_at,"
                       + " baseline_kw = excluded.baseline_kw, target_kw = excluded.target_kw,"
                       + " target_met_at = excluded.target_met_at,"
                       + " deadline_met = excluded.deadline_met, ended_at = excluded.ended_at");
@@ -429,6 +434,7 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
             ps.setNull(4, Types.DOUBLE);
             ps.setDouble(5, kw);
           }
+          ComplianceRecords.bindSchedule(ps, 4, 5, 18, 19, e.target());
           ps.setLong(6, e.startAt().toEpochMilli());
           ps.setDouble(7, e.responseTime().toMillis() / 1000.0);
           ps.setLong(8, e.deadline().toEpochMilli());
@@ -443,6 +449,34 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
           setNullableInstant(ps, 17, e.endedAt());
           ps.executeUpdate();
         });
+  }
+
+  @Override
+  public void planMade(
+      String eventId, Instant plannedAt, double targetW, double siteW, DispatchPlan plan) {
+    ComplianceRecords.savePlan(writer, eventId, plannedAt, targetW, siteW, plan);
+  }
+
+  /** Dispatch plans and compliance reports in this database. */
+  public ComplianceRecords complianceRecords() {
+    return new ComplianceRecords(this);
+  }
+
+  /** A read on the reader connection, retried once on a fresh one if it broke. */
+  synchronized <T> T read(String what, Read<T> read) {
+    try {
+      return read.apply(reader);
+    } catch (SQLException e) {
+      if (reopenReaderIfBroken()) {
+        return read(what, read);
+      }
+      throw new StoreException("cannot read " + what, e);
+    }
+  }
+
+  /** One read through the reader connection. */
+  interface Read<T> {
+    T apply(Connection reader) throws SQLException;
   }
 
   // ---- reads (reader connection) ----
@@ -610,6 +644,7 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
         rs.wasNull()
             ? new EventTarget.Cap(rs.getDouble("cap_site_kw"))
             : new EventTarget.ReduceBy(reduce);
+    target = ComplianceRecords.schedule(rs).orElse(target);
     return new CurtailmentEvent(
         rs.getString("event_id"),
         rs.getString("site_id"),

@@ -301,6 +301,14 @@ class ControllerStoreTest {
     }
   }
 
+  /** The versioned migrations shipped (several helpers add theirs). */
+  private static long migrationFiles() throws Exception {
+    try (var files =
+        Files.list(Path.of(ControllerStoreTest.class.getResource("/db/migration").toURI()))) {
+      return files.filter(f -> f.getFileName().toString().matches("V\\d+__.+\\.sql")).count();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
   void migrationsAreAppliedOnceAndRecordedByFlyway(TestDatabase db) throws Exception {
@@ -415,14 +423,6 @@ class ControllerStoreTest {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** The versioned migrations shipped (each must be applied exactly once). */
-  private static long migrationFiles() throws Exception {
-    Path folder = Path.of(ControllerStoreTest.class.getResource("/db/migration").toURI());
-    try (var files = Files.list(folder)) {
-      return files.filter(f -> f.getFileName().toString().matches("V\\d+__.+\\.sql")).count();
     }
   }
 }
