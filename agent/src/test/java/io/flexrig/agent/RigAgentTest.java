@@ -90,7 +90,11 @@ class RigAgentTest {
                         s ->
                             s.getPowerQuality() == Quality.QUALITY_GOOD
                                 && s.getHashrateQuality() == Quality.QUALITY_GOOD
-                                && s.getGridFrequencyQuality() == Quality.QUALITY_GOOD));
+                                && s.getGridFrequencyQuality() == Quality.QUALITY_GOOD
+                                // frequency comes on the fast subscription, the outlet's power
+                                // with the next telemetry publish: wait for both
+                                && s.getReadingsList().stream()
+                                    .anyMatch(r -> r.getName().equals("outlet_power"))));
 
     assertThat(agent.degradedSensors()).isEmpty();
     assertThat(controller.hellos.getFirst().getRig().getHardwareProfileId())
@@ -99,7 +103,11 @@ class RigAgentTest {
     assertThat(controller.hellos.getFirst().getNameplate().getPowerW()).isEqualTo(3068);
     TelemetrySample last =
         controller.stored.values().stream()
-            .filter(s -> s.getPowerQuality() == Quality.QUALITY_GOOD)
+            .filter(
+                s ->
+                    s.getPowerQuality() == Quality.QUALITY_GOOD
+                        && s.getReadingsList().stream()
+                            .anyMatch(r -> r.getName().equals("outlet_power")))
             .reduce((a, b) -> b)
             .orElseThrow();
     assertThat(last.getPowerW()).isBetween(3000.0, 3130.0);
