@@ -58,7 +58,7 @@ import java.util.stream.Stream;
  * java -Xmx8g -cp bench/target/flexrig-benchmarks.jar io.flexrig.bench.fleet.FleetLoad \
  *     [--agents 1000,10000] [--ingest-agents 1000] [--batches 10,30,60] [--ingest-seconds 15]
  *     [--window 2] [--events 3] [--reduce 50] [--interval-ms 1000] [--channels 8]
- *     [--max-seconds 900] [--event-timeout-s 240] [--settle-s 0] [--skip-ingest] [--skip-dispatch]
+ *     [--max-seconds 900] [--event-timeout-s 240] [--settle-s 0] [--readings 6] [--skip-ingest] [--skip-dispatch]
  * </pre>
  */
 public final class FleetLoad implements AutoCloseable {
@@ -77,6 +77,10 @@ public final class FleetLoad implements AutoCloseable {
   private final long deadlineNanos;
 
   FleetLoad(int agentCount, int channelCount, long deadlineNanos) throws IOException {
+    this(agentCount, channelCount, deadlineNanos, 6);
+  }
+
+  FleetLoad(int agentCount, int channelCount, long deadlineNanos, int readings) throws IOException {
     this.deadlineNanos = deadlineNanos;
     this.dir = Files.createTempDirectory("flexrig-fleetload");
     this.controller =
@@ -94,7 +98,7 @@ public final class FleetLoad implements AutoCloseable {
             Thread.ofPlatform().daemon(true).name("sim-timer").factory());
     MixedFleet fleet = MixedFleet.generate(agentCount, 42);
     for (int i = 0; i < agentCount; i++) {
-      agents.add(new SimAgent(i, SITE, fleet.rigs().get(i), probe));
+      agents.add(new SimAgent(i, SITE, fleet.rigs().get(i), probe, readings));
     }
   }
 
@@ -350,6 +354,7 @@ public final class FleetLoad implements AutoCloseable {
     int maxSeconds = 900;
     int eventTimeoutS = 240;
     int settleS = 0;
+    int readings = 6;
     boolean doIngest = true;
     boolean doDispatch = true;
     for (int i = 0; i < args.length; i++) {
@@ -367,6 +372,7 @@ public final class FleetLoad implements AutoCloseable {
         case "--max-seconds" -> maxSeconds = Integer.parseInt(args[++i]);
         case "--event-timeout-s" -> eventTimeoutS = Integer.parseInt(args[++i]);
         case "--settle-s" -> settleS = Integer.parseInt(args[++i]);
+        case "--readings" -> readings = Integer.parseInt(args[++i]);
         case "--skip-ingest" -> doIngest = false;
         case "--skip-dispatch" -> doDispatch = false;
         default -> {
@@ -379,7 +385,7 @@ public final class FleetLoad implements AutoCloseable {
     System.out.printf(
         Locale.ROOT,
         "settings: channels=%d, ingest agents=%d batches=%s window=%d %d s; dispatch agents=%s"
-            + " events=%d reduce=%d%% interval=%d ms; stops after %d s%n",
+            + " events=%d reduce=%d%% interval=%d ms; readings per sample %d; stops after %d s%n",
         channelCount,
         ingestAgents,
         Arrays.toString(batches),
@@ -389,10 +395,11 @@ public final class FleetLoad implements AutoCloseable {
         events,
         reduce,
         intervalMs,
+        readings,
         maxSeconds);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
     if (doIngest) {
-      try (FleetLoad run = new FleetLoad(ingestAgents, channelCount, deadline)) {
+      try (FleetLoad run = new FleetLoad(ingestAgents, channelCount, deadline, readings)) {
         double connectS = run.connectAll();
         System.out.printf(
             Locale.ROOT,
@@ -426,7 +433,7 @@ public final class FleetLoad implements AutoCloseable {
           System.out.println("dispatch: out of time before " + n + " agents");
           break;
         }
-        try (FleetLoad run = new FleetLoad(n, channelCount, deadline)) {
+        try (FleetLoad run = new FleetLoad(n, channelCount, deadline, readings)) {
           double connectS = run.connectAll();
           System.out.printf(
               Locale.ROOT, "dispatch: %d agents connected in %.1f s; %s%n", n, connectS, memory());

@@ -223,8 +223,8 @@ public final class StoreWriter implements AutoCloseable {
       queued.drainPermits();
       // Drain both lanes; the control lane is looked at again before every bulk transaction.
       while (!control.isEmpty() || !bulk.isEmpty()) {
-        control.drainTo(batch, maxControlBatch);
-        if (!batch.isEmpty()) {
+        // Control writes that arrived while one was written go next, still before any telemetry.
+        while (control.drainTo(batch, maxControlBatch) > 0) {
           write(batch, false);
           batch.clear();
         }
