@@ -29,6 +29,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -142,7 +143,8 @@ public final class FleetLoad implements AutoCloseable {
       double seconds,
       double samplesPerSecond,
       String ackLag,
-      long failures) {}
+      long failures,
+      String cpuPerSample) {}
 
   Ingest ingest(int batch, int window, Duration warmup, Duration measure) {
     probe.saturate(batch, window);
@@ -151,9 +153,11 @@ public final class FleetLoad implements AutoCloseable {
     probe.ackLag.clear();
     probe.recording(true);
     long acked0 = probe.samplesAcked.get();
+    Map<String, Long> cpu0 = ThreadCpu.byGroup();
     long t0 = System.nanoTime();
     sleep(measure);
     long acked1 = probe.samplesAcked.get();
+    Map<String, Long> cpu1 = ThreadCpu.byGroup();
     double secs = (System.nanoTime() - t0) / 1e9;
     probe.recording(false);
     probe.mode(SimAgent.Mode.IDLE);
@@ -165,7 +169,8 @@ public final class FleetLoad implements AutoCloseable {
         secs,
         (acked1 - acked0) / secs,
         probe.ackLag.summary(),
-        probe.streamFailures.get());
+        probe.streamFailures.get(),
+        ThreadCpu.perSample(cpu0, cpu1, acked1 - acked0));
   }
 
   /** Every agent sends one sample per interval, spread evenly over the interval. */
@@ -416,14 +421,17 @@ public final class FleetLoad implements AutoCloseable {
           System.out.printf(
               Locale.ROOT,
               "ingest: agents=%d batch=%d window=%d -> %,.0f samples/s acked over %.1f s;"
-                  + " ack lag %s; stream failures %d%n",
+                  + " ack lag %s; stream failures %d; load average %s%n"
+                  + "ingest:   CPU per sample (thread CPU time, independent of other load): %s%n",
               r.agents(),
               r.batch(),
               r.window(),
               r.samplesPerSecond(),
               r.seconds(),
               r.ackLag(),
-              r.failures());
+              r.failures(),
+              Machine.loadAverage(),
+              r.cpuPerSample());
         }
       }
     }
