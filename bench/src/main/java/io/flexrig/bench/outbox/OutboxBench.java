@@ -128,8 +128,8 @@ public final class OutboxBench {
 
   /**
    * Writes a backlog the way {@link SqliteOutbox#append} stores it (payload without its sequence,
-   * keyed by sequence; the last sequence in the counters table) but in one transaction: appending
-   * a day of samples with one fsync each would take minutes on this disk.
+   * keyed by sequence; the last sequence in the counters table) but in one transaction: appending a
+   * day of samples with one fsync each would take minutes on this disk.
    */
   private static void prefill(Path file, int samples) {
     SqliteOutbox.open(file, 1L << 40, dropped -> {}).close(); // creates the schema
@@ -158,3 +158,58 @@ public final class OutboxBench {
     }
   }
 
+  static TelemetrySample sample(int i) {
+    long ms = 1_795_000_000_000L + i * 1000L;
+    Timestamp t = Timestamp.newBuilder().setSeconds(ms / 1000).setNanos(0).build();
+    double power = 3_250 + (i % 17) * 3.5;
+    TelemetrySample.Builder b =
+        TelemetrySample.newBuilder()
+            .setSampledAt(t)
+            .setPowerW(power)
+            .setPowerQuality(Quality.QUALITY_GOOD)
+            .setHashrateThs(104.2 + (i % 7) * 0.1)
+            .setHashrateQuality(Quality.QUALITY_GOOD)
+            .setChipTempMaxC(71 + (i % 5))
+            .setChipTempQuality(Quality.QUALITY_GOOD)
+            .setGridFrequencyHz(59.98 + (i % 5) * 0.01)
+            .setGridFrequencyQuality(Quality.QUALITY_GOOD)
+            .setState(RigState.RIG_STATE_RUNNING)
+            .setPowerTargetW(0);
+    b.addReadings(reading("outlet_power", power, "W", t));
+    b.addReadings(reading("dc_power", power * 0.94, "W", t));
+    b.addReadings(reading("grid_frequency", 59.98 + (i % 5) * 0.01, "Hz", t));
+    b.addReadings(reading("miner.hashrate_5s", 104.2, "TH/s", t));
+    b.addReadings(reading("miner.chip_temp_max", 71 + (i % 5), "C", t));
+    b.addReadings(reading("miner.fan1", 4200 + (i % 11) * 10, "rpm", t));
+    return b.build();
+  }
+
+  private static Reading reading(String name, double value, String unit, Timestamp at) {
+    return Reading.newBuilder()
+        .setName(name)
+        .setValue(value)
+        .setUnit(unit)
+        .setQuality(Quality.QUALITY_GOOD)
+        .setReadAt(at)
+        .build();
+  }
+
+  private static long filesSize(Path db) throws IOException {
+    long total = 0;
+    for (String suffix : new String[] {"", "-wal", "-shm"}) {
+      Path p = db.resolveSibling(db.getFileName() + suffix);
+      if (Files.exists(p)) {
+        total += Files.size(p);
+      }
+    }
+    return total;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

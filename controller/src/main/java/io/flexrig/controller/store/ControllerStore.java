@@ -44,7 +44,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ControllerStore implements EventJournal, AuditLog, AutoCloseable {
 
-  private static final int CONTROL_QUEUE_CAPACITY = 16_384;
+  // Holds a whole fleet's commands of one dispatch (100,000 rigs) with room to spare.
+  private static final int CONTROL_QUEUE_CAPACITY = 262_144;
   private static final int BULK_QUEUE_CAPACITY = 65_536;
   private static final int BULK_TRANSACTION_ROWS = 8_192;
 

@@ -159,7 +159,7 @@ public final class StoreWriter implements AutoCloseable {
     this.statements = new Statements(connection);
     this.control = new ArrayBlockingQueue<>(controlCapacity);
     this.bulk = new ArrayBlockingQueue<>(bulkCapacity);
-    this.maxControlBatch = Math.min(controlCapacity, 1_024);
+    this.maxControlBatch = Math.min(controlCapacity, 4_096);
     this.maxBulkRows = maxBulkRows;
     this.notifier = new CommitNotifier();
     this.thread = Thread.ofPlatform().name("store-writer").daemon(true).unstarted(this::run);
