@@ -58,6 +58,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
   static final int INBOUND_WINDOW = 8;
   static final int MAX_QUEUED_COMMANDS = 256;
   static final int STORE_FULL_RETRY_MS = 50;
+  static final int STORE_FULL_RETRY_MAX_MS = 1_000;
 
   private enum Phase {
     AWAITING_HELLO,
@@ -89,6 +90,7 @@ final class AgentSession implements StreamObserver<AgentMessage> {
   // Telemetry batches not yet accepted by the store's queue, oldest first (guarded by itself).
   private final ArrayDeque<TelemetryWrite> unqueued = new ArrayDeque<>();
   private boolean queueing; // guarded by unqueued
+  private long retryDelayMs; // touched only by the caller that set `queueing`
 
   AgentSession(
       ServerCallStreamObserver<ControllerMessage> out,
@@ -255,15 +257,21 @@ final class AgentSession implements StreamObserver<AgentMessage> {
           return;
         }
       }
-      CompletableFuture<Void> stored = store.saveTelemetry(w.rig, w.samples);
-      if (stored.isCompletedExceptionally()
-          && stored.exceptionNow() instanceof StoreWriter.LaneFull) {
+      CompletableFuture<Void> stored =
+          store.writer().bulkFull() ? null : store.saveTelemetry(w.rig, w.samples);
+      if (stored == null
+          || (stored.isCompletedExceptionally()
+              && stored.exceptionNow() instanceof StoreWriter.LaneFull)) {
+        // Back off (doubling, with jitter) so 100,000 waiting sessions do not spin on the queue.
+        retryDelayMs =
+            Math.min(STORE_FULL_RETRY_MAX_MS, Math.max(STORE_FULL_RETRY_MS, 2 * retryDelayMs));
         CompletableFuture.delayedExecutor(
-                STORE_FULL_RETRY_MS + ThreadLocalRandom.current().nextInt(STORE_FULL_RETRY_MS),
+                retryDelayMs / 2 + ThreadLocalRandom.current().nextLong(retryDelayMs / 2 + 1),
                 TimeUnit.MILLISECONDS)
             .execute(this::queueUnqueued);
         return;
       }
+      retryDelayMs = 0;
       synchronized (unqueued) {
         unqueued.pollFirst();
       }

@@ -75,7 +75,16 @@ public final class StoreWriter implements AutoCloseable {
     LaneFull(String lane) {
       super("store " + lane + " write queue full");
     }
+
+    // Thrown at every refused offer under overload, always from the same place: no stack trace.
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
   }
+
+  private static final LaneFull CONTROL_FULL = new LaneFull("control");
+  private static final LaneFull BULK_FULL = new LaneFull("bulk");
 
   /** Opens a fresh connection when the old one broke (a PostgreSQL restart, a network cut). */
   @FunctionalInterface
@@ -194,11 +203,16 @@ public final class StoreWriter implements AutoCloseable {
     if (!accepting) {
       p.done.completeExceptionally(new RejectedExecutionException("store writer closed"));
     } else if (!lane.offer(p)) {
-      p.done.completeExceptionally(new LaneFull(lane == control ? "control" : "bulk"));
+      p.done.completeExceptionally(lane == control ? CONTROL_FULL : BULK_FULL);
     } else {
       queued.release();
     }
     return p.done;
+  }
+
+  /** True when the bulk lane cannot take another task now (a cheap check before building one). */
+  public boolean bulkFull() {
+    return bulk.remainingCapacity() == 0;
   }
 
   /** Tasks waiting to be written, both lanes (for metrics and tests). */
