@@ -29,6 +29,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,7 +59,7 @@ import java.util.stream.Stream;
  * java -Xmx8g -cp bench/target/flexrig-benchmarks.jar io.flexrig.bench.fleet.FleetLoad \
  *     [--agents 1000,10000] [--ingest-agents 1000] [--batches 10,30,60] [--ingest-seconds 15]
  *     [--window 2] [--events 3] [--reduce 50] [--interval-ms 1000] [--channels 8]
- *     [--max-seconds 900] [--event-timeout-s 240] [--settle-s 0] [--skip-ingest] [--skip-dispatch]
+ *     [--max-seconds 900] [--event-timeout-s 240] [--settle-s 0] [--readings 6] [--skip-ingest] [--skip-dispatch]
  * </pre>
  */
 public final class FleetLoad implements AutoCloseable {
@@ -77,14 +78,16 @@ public final class FleetLoad implements AutoCloseable {
   private final long deadlineNanos;
 
   FleetLoad(int agentCount, int channelCount, long deadlineNanos) throws IOException {
-    this(agentCount, channelCount, deadlineNanos, 1);
+    this(agentCount, channelCount, deadlineNanos, 6, 1);
   }
 
   /**
+   * @param readings named readings per simulated sample (6 as an S19's agent sends; fewer for a
+   *     lighter simulator)
    * @param latencyScale scales the knob latencies of the rigs' profiles (1: as the profiles say;
    *     tests use a small fraction to stay short)
    */
-  FleetLoad(int agentCount, int channelCount, long deadlineNanos, double latencyScale)
+  FleetLoad(int agentCount, int channelCount, long deadlineNanos, int readings, double latencyScale)
       throws IOException {
     this.deadlineNanos = deadlineNanos;
     this.dir = Files.createTempDirectory("flexrig-fleetload");
@@ -103,7 +106,7 @@ public final class FleetLoad implements AutoCloseable {
             Thread.ofPlatform().daemon(true).name("sim-timer").factory());
     MixedFleet fleet = MixedFleet.generate(agentCount, 42);
     for (int i = 0; i < agentCount; i++) {
-      agents.add(new SimAgent(i, SITE, fleet.rigs().get(i), probe));
+      agents.add(new SimAgent(i, SITE, fleet.rigs().get(i), probe, readings));
       agents.getLast().latencyScale(latencyScale);
     }
   }
@@ -148,7 +151,8 @@ public final class FleetLoad implements AutoCloseable {
       double seconds,
       double samplesPerSecond,
       String ackLag,
-      long failures) {}
+      long failures,
+      String cpuPerSample) {}
 
   Ingest ingest(int batch, int window, Duration warmup, Duration measure) {
     probe.saturate(batch, window);
@@ -157,9 +161,11 @@ public final class FleetLoad implements AutoCloseable {
     probe.ackLag.clear();
     probe.recording(true);
     long acked0 = probe.samplesAcked.get();
+    Map<String, Long> cpu0 = ThreadCpu.byGroup();
     long t0 = System.nanoTime();
     sleep(measure);
     long acked1 = probe.samplesAcked.get();
+    Map<String, Long> cpu1 = ThreadCpu.byGroup();
     double secs = (System.nanoTime() - t0) / 1e9;
     probe.recording(false);
     probe.mode(SimAgent.Mode.IDLE);
@@ -171,7 +177,8 @@ public final class FleetLoad implements AutoCloseable {
         secs,
         (acked1 - acked0) / secs,
         probe.ackLag.summary(),
-        probe.streamFailures.get());
+        probe.streamFailures.get(),
+        ThreadCpu.perSample(cpu0, cpu1, acked1 - acked0));
   }
 
   /** Every agent sends one sample per interval, spread evenly over the interval. */
@@ -227,10 +234,15 @@ public final class FleetLoad implements AutoCloseable {
     String eventId = event.getEventId();
     // Done when every rig the controller commanded has acked (client side) and no ack came for 1 s.
     int[] commanded = {-1};
+    long[] statusAt = {System.nanoTime() - 2_000_000_000L};
     await(
         () -> {
-          EventStatus s = status(eventId);
-          commanded[0] = s.getRigsCurtailed();
+          // GetEventStatus walks the whole site (100,000 rigs: tens of ms of the controller's
+          // CPU), so ask it at most once a second; the acks are counted here, every 20 ms.
+          if (System.nanoTime() - statusAt[0] > 1_000_000_000L) {
+            commanded[0] = status(eventId).getRigsCurtailed();
+            statusAt[0] = System.nanoTime();
+          }
           long last = probe.lastCurtailAckNanos.get();
           return commanded[0] > 0
               && probe.curtailAcks.get() >= commanded[0]
@@ -241,7 +253,7 @@ public final class FleetLoad implements AutoCloseable {
     double allClientMs = perAgent.quantileMs(1.0);
     // The controller's view: every command it holds for this event should be acknowledged.
     int[] missed = {0};
-    await(
+    awaitSlowly(
         () -> {
           int unacked = 0;
           for (RigView r : controller.fleet().rigsOfSite(SITE)) {
@@ -263,7 +275,7 @@ public final class FleetLoad implements AutoCloseable {
     }
     // The controller's view: the first instant its measured site power was at the target.
     double targetMetS = Double.NaN;
-    if (await(() -> status(eventId).hasTargetMetAt(), Duration.ofSeconds(60))) {
+    if (awaitSlowly(() -> status(eventId).hasTargetMetAt(), Duration.ofSeconds(60))) {
       EventStatus s = status(eventId);
       targetMetS = seconds(s.getTargetMetAt()) - seconds(s.getEvent().getCreatedAt());
     }
@@ -308,6 +320,18 @@ public final class FleetLoad implements AutoCloseable {
         return true;
       }
       sleep(Duration.ofMillis(20));
+    }
+    return done.getAsBoolean();
+  }
+
+  /** As {@link #await} for conditions that cost the controller work: checked once a second. */
+  private boolean awaitSlowly(BooleanSupplier done, Duration timeout) {
+    long until = Math.min(System.nanoTime() + timeout.toNanos(), deadlineNanos);
+    while (System.nanoTime() < until) {
+      if (done.getAsBoolean()) {
+        return true;
+      }
+      sleep(Duration.ofSeconds(1));
     }
     return done.getAsBoolean();
   }
@@ -387,6 +411,7 @@ public final class FleetLoad implements AutoCloseable {
     int maxSeconds = 900;
     int eventTimeoutS = 240;
     int settleS = 0;
+    int readings = 6;
     boolean doIngest = true;
     boolean doDispatch = true;
     for (int i = 0; i < args.length; i++) {
@@ -404,6 +429,7 @@ public final class FleetLoad implements AutoCloseable {
         case "--max-seconds" -> maxSeconds = Integer.parseInt(args[++i]);
         case "--event-timeout-s" -> eventTimeoutS = Integer.parseInt(args[++i]);
         case "--settle-s" -> settleS = Integer.parseInt(args[++i]);
+        case "--readings" -> readings = Integer.parseInt(args[++i]);
         case "--skip-ingest" -> doIngest = false;
         case "--skip-dispatch" -> doDispatch = false;
         default -> {
@@ -416,7 +442,7 @@ public final class FleetLoad implements AutoCloseable {
     System.out.printf(
         Locale.ROOT,
         "settings: channels=%d, ingest agents=%d batches=%s window=%d %d s; dispatch agents=%s"
-            + " events=%d reduce=%d%% interval=%d ms; stops after %d s%n",
+            + " events=%d reduce=%d%% interval=%d ms; readings per sample %d; stops after %d s%n",
         channelCount,
         ingestAgents,
         Arrays.toString(batches),
@@ -426,10 +452,11 @@ public final class FleetLoad implements AutoCloseable {
         events,
         reduce,
         intervalMs,
+        readings,
         maxSeconds);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
     if (doIngest) {
-      try (FleetLoad run = new FleetLoad(ingestAgents, channelCount, deadline)) {
+      try (FleetLoad run = new FleetLoad(ingestAgents, channelCount, deadline, readings, 1)) {
         double connectS = run.connectAll();
         System.out.printf(
             Locale.ROOT,
@@ -446,14 +473,17 @@ public final class FleetLoad implements AutoCloseable {
           System.out.printf(
               Locale.ROOT,
               "ingest: agents=%d batch=%d window=%d -> %,.0f samples/s acked over %.1f s;"
-                  + " ack lag %s; stream failures %d%n",
+                  + " ack lag %s; stream failures %d; load average %s%n"
+                  + "ingest:   CPU per sample (thread CPU time, independent of other load): %s%n",
               r.agents(),
               r.batch(),
               r.window(),
               r.samplesPerSecond(),
               r.seconds(),
               r.ackLag(),
-              r.failures());
+              r.failures(),
+              Machine.loadAverage(),
+              r.cpuPerSample());
         }
       }
     }
@@ -463,7 +493,7 @@ public final class FleetLoad implements AutoCloseable {
           System.out.println("dispatch: out of time before " + n + " agents");
           break;
         }
-        try (FleetLoad run = new FleetLoad(n, channelCount, deadline)) {
+        try (FleetLoad run = new FleetLoad(n, channelCount, deadline, readings, 1)) {
           double connectS = run.connectAll();
           System.out.printf(
               Locale.ROOT, "dispatch: %d agents connected in %.1f s; %s%n", n, connectS, memory());

@@ -63,7 +63,11 @@ final class SimAgent implements ClientResponseObserver<AgentMessage, ControllerM
   private boolean open;
   private boolean closed;
 
-  SimAgent(int index, String siteId, MixedFleet.Rig rig, FleetLoadProbe probe) {
+  /**
+   * @param readingCount named readings per sample (0 to 6): a real agent sends six with the demo
+   *     profile; fewer make a lighter load generator for very large fleets
+   */
+  SimAgent(int index, String siteId, MixedFleet.Rig rig, FleetLoadProbe probe, int readingCount) {
     this.index = index;
     this.siteId = siteId;
     this.rig = rig;
@@ -72,12 +76,13 @@ final class SimAgent implements ClientResponseObserver<AgentMessage, ControllerM
     Timestamp t = now();
     this.readings =
         List.of(
-            reading("outlet_power", powerW, "W", t),
-            reading("dc_power", powerW * 0.94, "W", t),
-            reading("grid_frequency", 60.0, "Hz", t),
-            reading("miner.hashrate_5s", 100, "TH/s", t),
-            reading("miner.chip_temp_max", 71, "C", t),
-            reading("miner.fan1", 4200, "rpm", t));
+                reading("outlet_power", powerW, "W", t),
+                reading("dc_power", powerW * 0.94, "W", t),
+                reading("grid_frequency", 60.0, "Hz", t),
+                reading("miner.hashrate_5s", 100, "TH/s", t),
+                reading("miner.chip_temp_max", 71, "C", t),
+                reading("miner.fan1", 4200, "rpm", t))
+            .subList(0, Math.max(0, Math.min(6, readingCount)));
   }
 
   String rigId() {

@@ -18,7 +18,7 @@ class FleetLoadTest {
   void simulatedAgentsAreAckedAndEveryCommandedAgentAcknowledgesItsCommand() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     // Knob latencies at 2 % of the profiles' (25 s -> 0.5 s) keep the test short.
-    try (FleetLoad run = new FleetLoad(40, 2, deadline, 0.02)) {
+    try (FleetLoad run = new FleetLoad(40, 2, deadline, 6, 0.02)) {
       run.connectAll();
 
       FleetLoad.Ingest ingest = run.ingest(10, 2, Duration.ofMillis(300), Duration.ofMillis(700));

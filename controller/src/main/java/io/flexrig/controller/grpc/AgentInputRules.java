@@ -65,12 +65,41 @@ final class AgentInputRules {
               + batch.getSamplesCount());
     }
     for (int i = 0; i < batch.getSamplesCount(); i++) {
+      if (acceptable(batch.getSamples(i), now)) {
+        continue; // the common case, without building a field name per value
+      }
       String problem = sample("samples[" + i + "]", batch.getSamples(i), now);
       if (problem != null) {
         return Status.INVALID_ARGUMENT.withDescription("telemetry " + problem);
       }
     }
     return null;
+  }
+
+  /** The checks of {@link #sample} without the messages (that method says what is wrong). */
+  private static boolean acceptable(TelemetrySample s, Instant now) {
+    if (!within(s.getPowerW(), 0, MAX_RIG_POWER_W)
+        || !within(s.getPowerTargetW(), 0, MAX_RIG_POWER_W)
+        || !within(s.getHashrateThs(), 0, MAX_HASHRATE_THS)
+        || !within(s.getChipTempMaxC(), MIN_TEMP_C, MAX_TEMP_C)
+        || !within(s.getGridFrequencyHz(), 0, MAX_FREQUENCY_HZ)
+        || (s.hasSampledAt() && time("", s.getSampledAt(), now) != null)
+        || s.getReadingsCount() > MAX_READINGS_PER_SAMPLE) {
+      return false;
+    }
+    for (int r = 0; r < s.getReadingsCount(); r++) {
+      Reading reading = s.getReadings(r);
+      if (!Double.isFinite(reading.getValue())
+          || reading.getName().length() > MAX_ID
+          || reading.getUnit().length() > 16) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean within(double v, double min, double max) {
+    return Double.isFinite(v) && v >= min && v <= max;
   }
 
   private static String sample(String at, TelemetrySample s, Instant now) {

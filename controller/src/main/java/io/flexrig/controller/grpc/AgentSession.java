@@ -7,6 +7,7 @@ import io.flexrig.controller.store.AlarmRow;
 import io.flexrig.controller.store.CommandAckRow;
 import io.flexrig.controller.store.CommandResultRow;
 import io.flexrig.controller.store.ControllerStore;
+import io.flexrig.controller.store.StoreWriter;
 import io.flexrig.proto.v1.AgentHello;
 import io.flexrig.proto.v1.AgentMessage;
 import io.flexrig.proto.v1.Alarm;
@@ -24,10 +25,14 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,9 +44,11 @@ import org.slf4j.LoggerFactory;
  * One agent's Connect stream.
  *
  * <p>Inbound: manual flow control. At most {@link #INBOUND_WINDOW} messages are in flight; a
- * telemetry batch holds its permit until its write committed, so an agent cannot outrun the disk.
- * Nothing here touches the disk: writes go to the store's writer thread, and the telemetry ack is
- * queued from its commit callback.
+ * telemetry batch holds its permit until its write committed, so an agent cannot outrun the disk;
+ * when the store's telemetry queue is full the batch waits (in order, permit held) and is offered
+ * again shortly, instead of ending the session. Nothing here touches the disk: writes go to the
+ * store's writer thread, and the telemetry ack is queued from its commit callback (on the store's
+ * commit thread, only after the transaction holding the samples committed).
  *
  * <p>Outbound: hello answer and commands wait in a bounded queue and are sent while the transport
  * is ready; telemetry acks are coalesced into one pending value (only the highest matters).
@@ -50,6 +57,8 @@ final class AgentSession implements StreamObserver<AgentMessage> {
 
   static final int INBOUND_WINDOW = 8;
   static final int MAX_QUEUED_COMMANDS = 256;
+  static final int STORE_FULL_RETRY_MS = 50;
+  static final int STORE_FULL_RETRY_MAX_MS = 1_000;
 
   private enum Phase {
     AWAITING_HELLO,
@@ -76,8 +85,12 @@ final class AgentSession implements StreamObserver<AgentMessage> {
   private final AtomicBoolean ackDue = new AtomicBoolean();
   private volatile String rigId;
   private volatile long fleetSession;
-  // Set at hello, then touched only by the store's writer thread (commit callbacks, in order).
+  // Set at hello, then touched only by the store's commit thread (commit callbacks, in order).
   private long storedThrough;
+  // Telemetry batches not yet accepted by the store's queue, oldest first (guarded by itself).
+  private final ArrayDeque<TelemetryWrite> unqueued = new ArrayDeque<>();
+  private boolean queueing; // guarded by unqueued
+  private long retryDelayMs; // touched only by the caller that set `queueing`
 
   AgentSession(
       ServerCallStreamObserver<ControllerMessage> out,
@@ -262,25 +275,67 @@ final class AgentSession implements StreamObserver<AgentMessage> {
     for (RigSample s : samples) {
       fleet.recordSample(rig, s);
     }
-    long first = samples.get(0).sequence();
-    long last = previous;
-    store
-        .saveTelemetry(rig, samples)
-        .whenComplete(
-            (ok, failure) -> {
-              if (failure != null) {
-                log.warn("Rig {}: telemetry {}..{} not stored", rig, first, last, failure);
-                fail(
-                    Status.UNAVAILABLE.withDescription(
-                        "telemetry could not be stored; reconnect and resend"));
-                return;
-              }
-              committed(rig, first, last);
-              out.request(1);
-            });
+    TelemetryWrite write = new TelemetryWrite(rig, samples, samples.get(0).sequence(), previous);
+    synchronized (unqueued) {
+      unqueued.addLast(write);
+      if (queueing) {
+        return; // the batch ahead of it is waiting for room; this one goes after it
+      }
+      queueing = true;
+    }
+    queueUnqueued();
   }
 
-  // Runs on the writer thread after commit, in submission order.
+  // Hands the waiting batches to the store in arrival order. Only one caller at a time (the one
+  // that set `queueing`); when the store's bulk lane is full it hands itself to a timer, keeping
+  // the batches' flow-control permits, so the agent slows down instead of being disconnected.
+  private void queueUnqueued() {
+    while (true) {
+      TelemetryWrite w;
+      synchronized (unqueued) {
+        w = unqueued.peekFirst();
+        if (w == null || phase.get() == Phase.CLOSED) {
+          unqueued.clear(); // unacknowledged: the agent resends them on its next session
+          queueing = false;
+          return;
+        }
+      }
+      CompletableFuture<Void> stored =
+          store.writer().bulkFull() ? null : store.saveTelemetry(w.rig, w.samples);
+      if (stored == null
+          || (stored.isCompletedExceptionally()
+              && stored.exceptionNow() instanceof StoreWriter.LaneFull)) {
+        // Back off (doubling, with jitter) so 100,000 waiting sessions do not spin on the queue.
+        retryDelayMs =
+            Math.min(STORE_FULL_RETRY_MAX_MS, Math.max(STORE_FULL_RETRY_MS, 2 * retryDelayMs));
+        CompletableFuture.delayedExecutor(
+                retryDelayMs / 2 + ThreadLocalRandom.current().nextLong(retryDelayMs / 2 + 1),
+                TimeUnit.MILLISECONDS)
+            .execute(this::queueUnqueued);
+        return;
+      }
+      retryDelayMs = 0;
+      synchronized (unqueued) {
+        unqueued.pollFirst();
+      }
+      stored.whenComplete(
+          (ok, failure) -> {
+            if (failure != null) {
+              log.warn("Rig {}: telemetry {}..{} not stored", w.rig, w.first, w.last, failure);
+              fail(
+                  Status.UNAVAILABLE.withDescription(
+                      "telemetry could not be stored; reconnect and resend"));
+              return;
+            }
+            committed(w.rig, w.first, w.last);
+            out.request(1);
+          });
+    }
+  }
+
+  private record TelemetryWrite(String rig, List<RigSample> samples, long first, long last) {}
+
+  // Runs on the store's commit thread after commit, in submission order.
   private void committed(String rig, long first, long last) {
     if (first > storedThrough + 1) {
       // The agent replays its outbox in order after the hello, so what it skips it no longer has.

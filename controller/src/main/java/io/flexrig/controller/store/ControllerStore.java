@@ -46,8 +46,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ControllerStore implements EventJournal, AuditLog, AutoCloseable {
 
-  private static final int WRITE_QUEUE_CAPACITY = 65_536;
-  private static final int WRITE_BATCH_MAX = 2_048;
+  // Holds a whole fleet's commands of one dispatch (100,000 rigs) with room to spare.
+  private static final int CONTROL_QUEUE_CAPACITY = 262_144;
+  private static final int BULK_QUEUE_CAPACITY = 65_536;
+  private static final int BULK_TRANSACTION_ROWS = 8_192;
 
   private final String url;
   private final Database database;
@@ -103,6 +105,8 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
         try (Statement st = writing.createStatement()) {
           st.execute("PRAGMA journal_mode=WAL");
           st.execute("PRAGMA synchronous=FULL");
+          // 64 MiB page cache for the writer: the telemetry key's B-tree stays in memory.
+          st.execute("PRAGMA cache_size=-65536");
         }
       }
       reading = connect(url, database);
@@ -111,7 +115,11 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
           database,
           reading,
           new StoreWriter(
-              writing, WRITE_QUEUE_CAPACITY, WRITE_BATCH_MAX, () -> connect(url, database)));
+              writing,
+              CONTROL_QUEUE_CAPACITY,
+              BULK_QUEUE_CAPACITY,
+              BULK_TRANSACTION_ROWS,
+              () -> connect(url, database)));
     } catch (SQLException | RuntimeException e) {
       writing.close();
       if (reading != null) {
@@ -154,7 +162,8 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
 
   /** Inserts or updates a rig (and its site and capabilities) after a hello. */
   public CompletableFuture<Void> saveRig(RigRegistration rig, Instant helloAt) {
-    return writer.submit(
+    // Bulk lane: a reconnect storm of a whole site must not delay events and commands.
+    return writer.submitBulk(
         "rig " + rig.rigId(),
         s -> {
           PreparedStatement site =
@@ -215,32 +224,52 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
 
   /** Stores samples; a sample already stored (same rig and sequence) is ignored. */
   public CompletableFuture<Void> saveTelemetry(String rigId, List<RigSample> samples) {
-    return writer.submit(
-        "telemetry " + rigId,
-        s -> {
-          PreparedStatement ps =
-              s.get(
-                  "INSERT INTO telemetry (rig_id, sequence, sampled_at, received_at,"
-                      + " power_w, power_quality, hashrate_ths, chip_temp_max_c, grid_frequency_hz,"
-                      + " state, power_target_w) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                      + " ON CONFLICT (rig_id, sequence) DO NOTHING");
-          for (RigSample x : samples) {
-            ps.setString(1, rigId);
-            ps.setLong(2, x.sequence());
-            ps.setLong(3, x.sampledAt().toEpochMilli());
-            ps.setLong(4, x.receivedAt().toEpochMilli());
-            ps.setDouble(5, x.powerW());
-            ps.setString(6, x.powerQuality());
-            ps.setDouble(7, x.hashrateThs());
-            ps.setDouble(8, x.chipTempMaxC());
-            ps.setDouble(9, x.gridFrequencyHz());
-            ps.setString(10, x.activity().name());
-            ps.setDouble(11, x.powerTargetW());
-            ps.addBatch();
-          }
-          ps.executeBatch();
-        });
+    List<TelemetryRow> rows = new ArrayList<>(samples.size());
+    for (RigSample x : samples) {
+      rows.add(new TelemetryRow(rigId, x));
+    }
+    return writer.submitRows("telemetry " + rigId, TELEMETRY, rows);
   }
+
+  private record TelemetryRow(String rigId, RigSample sample) {}
+
+  // Multi-row inserts merged across agents by the writer; the key makes a resent sample a no-op,
+  // also when its duplicate sits in the same statement.
+  private static final StoreWriter.RowTable<TelemetryRow> TELEMETRY =
+      new StoreWriter.RowTable<>() {
+        @Override
+        public String head() {
+          return "INSERT INTO telemetry (rig_id, sequence, sampled_at, received_at,"
+              + " power_w, power_quality, hashrate_ths, chip_temp_max_c, grid_frequency_hz,"
+              + " state, power_target_w) VALUES";
+        }
+
+        @Override
+        public int columns() {
+          return 11;
+        }
+
+        @Override
+        public String tail() {
+          return "ON CONFLICT (rig_id, sequence) DO NOTHING";
+        }
+
+        @Override
+        public void bind(PreparedStatement ps, int o, TelemetryRow row) throws SQLException {
+          RigSample x = row.sample();
+          ps.setString(o + 1, row.rigId());
+          ps.setLong(o + 2, x.sequence());
+          ps.setLong(o + 3, x.sampledAt().toEpochMilli());
+          ps.setLong(o + 4, x.receivedAt().toEpochMilli());
+          ps.setDouble(o + 5, x.powerW());
+          ps.setString(o + 6, x.powerQuality());
+          ps.setDouble(o + 7, x.hashrateThs());
+          ps.setDouble(o + 8, x.chipTempMaxC());
+          ps.setDouble(o + 9, x.gridFrequencyHz());
+          ps.setString(o + 10, x.activity().name());
+          ps.setDouble(o + 11, x.powerTargetW());
+        }
+      };
 
   @Override
   public CompletableFuture<Void> commandIssued(RigCommand c) {

@@ -137,6 +137,85 @@ class ControllerStoreTest {
 
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
+  void batchesOfManyRigsMergedIntoMultiRowInsertsKeepEveryValue(TestDatabase db) throws Exception {
+    try (ControllerStore store = ControllerStore.open(db.newDatabaseUrl(dir))) {
+      CompletableFuture<Void> hold = store.writer().submit("hold", s -> sleep(200));
+      // 300 + 7 + 1 rows in one transaction: full, power-of-two and single-row statements.
+      List<CompletableFuture<Void>> writes = new ArrayList<>();
+      int[] sizes = {300, 7, 1};
+      for (int r = 0; r < sizes.length; r++) {
+        List<RigSample> batch = new ArrayList<>();
+        for (long seq = 1; seq <= sizes[r]; seq++) {
+          batch.add(sample(seq, 1000 * (r + 1) + seq));
+        }
+        writes.add(store.saveTelemetry("rig-" + r, batch));
+      }
+      await(hold);
+      for (CompletableFuture<Void> w : writes) {
+        await(w);
+      }
+
+      assertThat(store.telemetryCount("rig-0")).isEqualTo(300);
+      assertThat(store.telemetryCount("rig-1")).isEqualTo(7);
+      assertThat(store.telemetryCount("rig-2")).isEqualTo(1);
+      assertThat(
+              count(
+                  db,
+                  store,
+                  "SELECT COUNT(*) FROM telemetry WHERE rig_id = 'rig-0' AND sequence = 123"
+                      + " AND power_w = 1123 AND sampled_at = "
+                      + T0.plusSeconds(123).toEpochMilli()
+                      + " AND power_quality = 'GOOD' AND hashrate_ths = 100"
+                      + " AND chip_temp_max_c = 71.5 AND grid_frequency_hz = 60.01"
+                      + " AND state = 'RUNNING' AND power_target_w = 3000"))
+          .isEqualTo(1);
+      assertThat(
+              count(
+                  db,
+                  store,
+                  "SELECT COUNT(*) FROM telemetry WHERE rig_id = 'rig-2' AND power_w = 3001"))
+          .isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void controlWritesQueuedBehindTelemetryAreWrittenFirst(TestDatabase db) throws Exception {
+    try (ControllerStore store = ControllerStore.open(db.newDatabaseUrl(dir))) {
+      List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+      CompletableFuture<Void> hold =
+          store
+              .writer()
+              .submit(
+                  "hold",
+                  s -> {
+                    order.add("hold");
+                    sleep(200);
+                  });
+      List<CompletableFuture<Void>> telemetry = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        telemetry.add(store.saveTelemetry("rig-" + i, List.of(sample(1, 3000))));
+        String name = "bulk " + i;
+        telemetry.add(store.writer().submitBulk(name, s -> order.add(name)));
+      }
+      CompletableFuture<Void> event = store.save(event("ev-1", "req-1", EventState.SCHEDULED));
+      CompletableFuture<Void> marker = store.writer().submit("control", s -> order.add("control"));
+
+      await(hold);
+      await(event);
+      await(marker);
+      for (CompletableFuture<Void> w : telemetry) {
+        await(w);
+      }
+
+      assertThat(order).hasSize(22);
+      assertThat(order.subList(0, 2)).containsExactly("hold", "control");
+      assertThat(store.find("ev-1")).isPresent();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
   void rigsAndTheirStoredSequenceAreLoadedAfterReopening(TestDatabase db) throws Exception {
     String url = db.newDatabaseUrl(dir);
     try (ControllerStore store = ControllerStore.open(url)) {
