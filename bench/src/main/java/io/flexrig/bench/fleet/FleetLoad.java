@@ -120,6 +120,17 @@ public final class FleetLoad implements AutoCloseable {
         .build();
   }
 
+  /** What the simulated agents counted (sent, acknowledged, failures). */
+  FleetLoadProbe probe() {
+    return probe;
+  }
+
+  /** Stops the periodic sending and waits until every sample sent is acknowledged. */
+  boolean quiesce(Duration timeout) {
+    probe.mode(SimAgent.Mode.IDLE);
+    return await(() -> probe.samplesAcked.get() >= probe.samplesSent.get(), timeout);
+  }
+
   /** Opens every agent's stream, a slice at a time, and waits for all hellos to be accepted. */
   double connectAll() {
     long t0 = System.nanoTime();
