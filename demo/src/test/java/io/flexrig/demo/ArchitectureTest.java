@@ -59,7 +59,11 @@ class ArchitectureTest {
   void eachProtocolStaysInsideItsAdapterPackage() {
     noClasses()
         .that()
-        .resideOutsideOfPackages("io.flexrig.agent.source.opcua..", "io.flexrig.sim.opcua..")
+        .resideOutsideOfPackages(
+            "io.flexrig.agent.source.opcua..",
+            // the agent's own OPC UA server for a site's SCADA
+            "io.flexrig.agent.scada..",
+            "io.flexrig.sim.opcua..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.eclipse.milo..")
@@ -73,6 +77,8 @@ class ArchitectureTest {
             "io.flexrig.sim.i2c..",
             // the composition roots that hand a Pi4J context to the I2C drivers
             "io.flexrig.agent",
+            // the probe command opens the buses the same way
+            "io.flexrig.agent.cli",
             "io.flexrig.demo")
         .should()
         .dependOnClassesThat()
