@@ -44,8 +44,7 @@ public record DispatchRig(
     }
     if (!(nameplateW > 0) || Double.isInfinite(nameplateW)) {
       nameplateW =
-          Math.max(
-              measuredPowerW.orElse(0.0), powerTarget.map(KnobRange::maxPowerW).orElse(0.0));
+          Math.max(measuredPowerW.orElse(0.0), powerTarget.map(KnobRange::maxPowerW).orElse(0.0));
     }
   }
 

@@ -24,15 +24,15 @@ import java.util.Map;
  *   <li>Merit order: the steps of all rigs, cheapest revenue per watt first (a heap over the rigs'
  *       next steps, so a 100,000-rig site plans in tens of milliseconds). Power-target steps are
  *       taken partly when the need is smaller; a sleep is whole. A sleep larger than what is still
- *       needed is set aside and the walk goes on; at the end the plan takes the cheaper of the
- *       walk and the best set-aside sleep (then gives the sleep's overshoot back from the dearest
+ *       needed is set aside and the walk goes on; at the end the plan takes the cheaper of the walk
+ *       and the best set-aside sleep (then gives the sleep's overshoot back from the dearest
  *       power-target steps taken).
  *   <li>Constraints: a knob whose latency exceeds the time left to the deadline is not used (once
- *       the deadline has passed every knob counts again: late is better than never); a power
- *       target moves at most the rig's ramp rate times the time left; a rig woken less than its
- *       minimum on-time ago is not slept again. Rigs without fresh telemetry are skipped (nothing
- *       would verify the result). A rig that holds a power target but measures well above it is
- *       not following it: only its sleep knob counts.
+ *       the deadline has passed every knob counts again: late is better than never); a power target
+ *       moves at most the rig's ramp rate times the time left; a rig woken less than its minimum
+ *       on-time ago is not slept again. Rigs without fresh telemetry are skipped (nothing would
+ *       verify the result). A rig that holds a power target but measures well above it is not
+ *       following it: only its sleep knob counts.
  *   <li>Rigs without a revenue curve are valued as miners at {@link #FALLBACK_USD_PER_TH_DAY} and
  *       their nameplate efficiency; rigs of unknown efficiency (GPU machines) at {@link
  *       #UNKNOWN_WORK_USD_PER_KWH}, so they are shed last.
@@ -154,8 +154,7 @@ public final class Dispatcher {
         if (rig.powerTarget().isEmpty() && rig.sleep().isEmpty()) {
           skipped.add(new DispatchPlan.Skipped(rig.rigId(), "no power-target or sleep knob"));
         } else if (rig.powerTarget().isPresent() && !followsCurrentTarget(rig)) {
-          skipped.add(
-              new DispatchPlan.Skipped(rig.rigId(), "does not follow its power target"));
+          skipped.add(new DispatchPlan.Skipped(rig.rigId(), "does not follow its power target"));
         } else {
           skipped.add(
               new DispatchPlan.Skipped(
@@ -689,8 +688,8 @@ public final class Dispatcher {
 
   /**
    * A binary heap of rig indices keyed by the rate of each rig's next step: cheapest first when
-   * shedding, dearest first when raising. Ties: divisible steps before whole ones (a partial
-   * target before a sleep), then input order, so a plan is reproducible.
+   * shedding, dearest first when raising. Ties: divisible steps before whole ones (a partial target
+   * before a sleep), then input order, so a plan is reproducible.
    */
   private static final class Heap {
     final int[] items;

@@ -80,7 +80,8 @@ class MeritOrderTest {
     DispatchPlan plan = dispatcher.plan(2040, 8000, TEN_MINUTES, rigs);
 
     assertThat(plan.setpoints())
-        .containsExactly(Map.entry("m1", new Setpoint.Sleep()), Map.entry("m2", new Setpoint.Sleep()));
+        .containsExactly(
+            Map.entry("m1", new Setpoint.Sleep()), Map.entry("m2", new Setpoint.Sleep()));
     assertThat(plan.targetReachable()).isTrue();
   }
 
