@@ -26,18 +26,18 @@ import java.util.concurrent.TimeUnit;
  * ms, like telemetry arriving. Rigs are built from the packaged hardware profiles, with knob
  * latencies shortened so tests run in seconds.
  */
-final class SimulatedSite implements CommandSender, AutoCloseable {
+public final class SimulatedSite implements CommandSender, AutoCloseable {
 
-  static final String SITE = "site-1";
+  public static final String SITE = "site-1";
 
   /** One rig's power and the commands it received, in order. */
-  static final class Rig {
-    final String rigId;
-    final double normalW;
-    final double sleepW;
-    final List<RigCommand> commands = new CopyOnWriteArrayList<>();
-    final List<Instant> commandTimes = new CopyOnWriteArrayList<>();
-    volatile double powerW;
+  public static final class Rig {
+    public final String rigId;
+    public final double normalW;
+    public final double sleepW;
+    public final List<RigCommand> commands = new CopyOnWriteArrayList<>();
+    public final List<Instant> commandTimes = new CopyOnWriteArrayList<>();
+    public volatile double powerW;
     long sequence;
 
     Rig(String rigId, double normalW, double sleepW) {
@@ -47,7 +47,7 @@ final class SimulatedSite implements CommandSender, AutoCloseable {
       this.powerW = normalW;
     }
 
-    RigCommand.Action lastAction() {
+    public RigCommand.Action lastAction() {
       return commands.isEmpty() ? null : commands.getLast().action();
     }
   }
@@ -60,7 +60,7 @@ final class SimulatedSite implements CommandSender, AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("simulated-site").daemon(true).factory());
 
-  SimulatedSite(FleetState fleet, ControllerStore store, Clock clock) {
+  public SimulatedSite(FleetState fleet, ControllerStore store, Clock clock) {
     this.fleet = fleet;
     this.store = store;
     this.clock = clock;
@@ -68,7 +68,7 @@ final class SimulatedSite implements CommandSender, AutoCloseable {
   }
 
   /** Adds a rig of a packaged model at its nameplate power, knob latencies of 0.2 s. */
-  Rig add(String rigId, String profileId) {
+  public Rig add(String rigId, String profileId) {
     HardwareProfile p = ProfileCatalog.builtIn().require(profileId);
     List<RigCapability> caps =
         p.curtailment().stream()
@@ -92,7 +92,7 @@ final class SimulatedSite implements CommandSender, AutoCloseable {
   }
 
   /** Adds load the dispatcher cannot control (no knobs), e.g. a chiller. */
-  Rig addUncontrolled(String rigId, double powerW) {
+  public Rig addUncontrolled(String rigId, double powerW) {
     RigRegistration reg =
         new RigRegistration(
             rigId, SITE, "none", "test", List.of(), new RigNameplate(powerW, 0, 0, 0, 0));
@@ -107,7 +107,7 @@ final class SimulatedSite implements CommandSender, AutoCloseable {
     return rig;
   }
 
-  double sitePowerW() {
+  public double sitePowerW() {
     return rigs.values().stream().mapToDouble(r -> r.powerW).sum();
   }
 
