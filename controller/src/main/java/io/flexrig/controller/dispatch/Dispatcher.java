@@ -70,6 +70,13 @@ public final class Dispatcher {
   // Setpoint changes smaller than this are not worth a command.
   private static final double MIN_CHANGE_W = 1;
   private static final double EPS_W = 1e-6;
+  // Rate buckets of the bulk pass: the top 16 bits of a float (sign, exponent, 7 mantissa bits),
+  // monotone in the rate for rates >= 0, each bucket under 1 % wide.
+  private static final int RATE_BUCKETS = 1 << 15;
+
+  private static int bucket(double rate) {
+    return rate <= 0 ? 0 : Math.min(RATE_BUCKETS - 1, Float.floatToRawIntBits((float) rate) >>> 16);
+  }
 
   private final double safetyMargin;
   private final double releaseDeadband;
@@ -373,12 +380,17 @@ public final class Dispatcher {
     final int[] first;
     final int[] end;
     int rigs;
-    double[] stepW = new double[64];
-    double[] stepRate = new double[64];
-    boolean[] stepWhole = new boolean[64];
+    double[] stepW;
+    double[] stepRate;
+    boolean[] stepWhole;
     int stepCount;
 
     Steps(int capacity) {
+      // Curves have a handful of points: a few steps per rig, grown if needed.
+      int steps = 16 + capacity * 6;
+      stepW = new double[steps];
+      stepRate = new double[steps];
+      stepWhole = new boolean[steps];
       rig = new DispatchRig[capacity];
       startW = new double[capacity];
       first = new int[capacity];
@@ -460,14 +472,54 @@ public final class Dispatcher {
         next[i] = first[i];
         level[i] = startW[i];
       }
-      Heap heap = new Heap(rigs, stepRate, stepWhole, next, false);
-      for (int i = 0; i < rigs; i++) {
-        heap.push(i);
-      }
-      Actions taken = new Actions();
-      Actions asideSleeps = new Actions(); // a sleep set aside: taken.count and cost at that point
+      // No step is taken twice, and each rig sets aside at most its one sleep.
+      Actions taken = new Actions(stepCount);
+      Actions asideSleeps = new Actions(rigs);
       double remaining = needW;
       double cost = 0;
+
+      // Bulk first: every step the heap walk would surely take, found with a histogram of rates
+      // and taken in one pass over the rigs. The walk takes the cheapest steps in order; while
+      // more than the widest sleep is still needed it sets nothing aside, so all steps in rate
+      // buckets whose cumulative width stays below need - widest sleep are taken by it in full.
+      double[] bucketW = new double[RATE_BUCKETS];
+      double widestWholeW = 0;
+      for (int r = 0; r < rigs; r++) {
+        double prev = startW[r];
+        for (int s = first[r]; s < end[r]; s++) {
+          double w = prev - stepW[s];
+          bucketW[bucket(stepRate[s])] += w;
+          if (stepWhole[s]) {
+            widestWholeW = Math.max(widestWholeW, w);
+          }
+          prev = stepW[s];
+        }
+      }
+      double bulkW = needW - widestWholeW;
+      int cut = 0;
+      for (double sum = 0; cut < RATE_BUCKETS && sum + bucketW[cut] <= bulkW; cut++) {
+        sum += bucketW[cut];
+      }
+      int[] open = new int[rigs];
+      int openCount = 0;
+      for (int r = 0; r < rigs; r++) {
+        int s = first[r];
+        for (; s < end[r] && bucket(stepRate[s]) < cut; s++) {
+          double w = level[r] - stepW[s];
+          taken.add(r, level[r], stepW[s], stepRate[s], stepWhole[s], cost);
+          cost += w * stepRate[s];
+          remaining -= w;
+          level[r] = stepW[s];
+          asleep[r] |= stepWhole[s];
+        }
+        next[r] = s;
+        if (s < end[r]) {
+          open[openCount++] = r;
+        }
+      }
+
+      Heap heap = new Heap(rigs, stepRate, stepWhole, next, false);
+      heap.fill(open, openCount);
       while (remaining > EPS_W && !heap.isEmpty()) {
         int r = heap.pop();
         int s = next[r];
@@ -585,9 +637,7 @@ public final class Dispatcher {
         level[i] = startW[i];
       }
       Heap heap = new Heap(rigs, stepRate, stepWhole, next, true);
-      for (int i = 0; i < rigs; i++) {
-        heap.push(i);
-      }
+      heap.fill(rigs);
       Order order = new Order(rigs);
       double room = roomW;
       while (room > MIN_CHANGE_W && !heap.isEmpty()) {
@@ -658,13 +708,23 @@ public final class Dispatcher {
 
   /** Steps taken (or set aside) in order, with the cost accumulated before each. */
   private static final class Actions {
-    int[] rig = new int[64];
-    double[] fromW = new double[64];
-    double[] toW = new double[64];
-    double[] rate = new double[64];
-    boolean[] whole = new boolean[64];
-    double[] costBefore = new double[64];
+    int[] rig;
+    double[] fromW;
+    double[] toW;
+    double[] rate;
+    boolean[] whole;
+    double[] costBefore;
     int count;
+
+    Actions(int capacity) {
+      int n = Math.max(16, capacity);
+      rig = new int[n];
+      fromW = new double[n];
+      toW = new double[n];
+      rate = new double[n];
+      whole = new boolean[n];
+      costBefore = new double[n];
+    }
 
     void add(int r, double from, double to, double rateUsd, boolean isWhole, double before) {
       if (count == rig.length) {
@@ -688,35 +748,60 @@ public final class Dispatcher {
 
   /**
    * A binary heap of rig indices keyed by the rate of each rig's next step: cheapest first when
-   * shedding, dearest first when raising. Ties: divisible steps before whole ones (a partial target
-   * before a sleep), then input order, so a plan is reproducible.
+   * shedding, dearest first when raising. Keys live beside the items so a sift touches one small
+   * array, not the steps. Ties: divisible steps before whole ones (a partial target before a
+   * sleep), then input order, so a plan is reproducible.
    */
   private static final class Heap {
     final int[] items;
+    final double[] keys;
     final double[] rate;
     final boolean[] whole;
     final int[] next;
-    final boolean max;
+    final double sign;
     int size;
 
     Heap(int capacity, double[] rate, boolean[] whole, int[] next, boolean max) {
       this.items = new int[Math.max(1, capacity)];
+      this.keys = new double[Math.max(1, capacity)];
       this.rate = rate;
       this.whole = whole;
       this.next = next;
-      this.max = max;
+      this.sign = max ? -1 : 1;
     }
 
     boolean isEmpty() {
       return size == 0;
     }
 
+    /** Adds every rig at once and orders them in linear time. */
+    void fill(int rigs) {
+      int[] all = new int[rigs];
+      for (int r = 0; r < rigs; r++) {
+        all[r] = r;
+      }
+      fill(all, rigs);
+    }
+
+    /** Adds the first {@code count} rigs of {@code which} at once. */
+    void fill(int[] which, int count) {
+      for (int i = 0; i < count; i++) {
+        items[i] = which[i];
+        keys[i] = sign * rate[next[which[i]]];
+      }
+      size = count;
+      for (int i = (size >>> 1) - 1; i >= 0; i--) {
+        siftDown(i);
+      }
+    }
+
     void push(int r) {
       int i = size++;
       items[i] = r;
+      keys[i] = sign * rate[next[r]];
       while (i > 0) {
         int parent = (i - 1) >>> 1;
-        if (!before(items[i], items[parent])) {
+        if (!before(i, parent)) {
           break;
         }
         swap(i, parent);
@@ -726,29 +811,37 @@ public final class Dispatcher {
 
     int pop() {
       int top = items[0];
-      items[0] = items[--size];
-      int i = 0;
+      size--;
+      items[0] = items[size];
+      keys[0] = keys[size];
+      siftDown(0);
+      return top;
+    }
+
+    private void siftDown(int i) {
       while (true) {
         int l = 2 * i + 1;
         if (l >= size) {
-          break;
+          return;
         }
-        int c = l + 1 < size && before(items[l + 1], items[l]) ? l + 1 : l;
-        if (!before(items[c], items[i])) {
-          break;
+        int c = l + 1 < size && before(l + 1, l) ? l + 1 : l;
+        if (!before(c, i)) {
+          return;
         }
         swap(i, c);
         i = c;
       }
-      return top;
     }
 
-    private boolean before(int a, int b) {
-      double ra = rate[next[a]];
-      double rb = rate[next[b]];
-      if (ra != rb) {
-        return max ? ra > rb : ra < rb;
+    // Positions i and j of the heap.
+    private boolean before(int i, int j) {
+      double ki = keys[i];
+      double kj = keys[j];
+      if (ki != kj) {
+        return ki < kj;
       }
+      int a = items[i];
+      int b = items[j];
       boolean wa = whole[next[a]];
       boolean wb = whole[next[b]];
       if (wa != wb) {
@@ -761,6 +854,9 @@ public final class Dispatcher {
       int t = items[i];
       items[i] = items[j];
       items[j] = t;
+      double k = keys[i];
+      keys[i] = keys[j];
+      keys[j] = k;
     }
   }
 }
