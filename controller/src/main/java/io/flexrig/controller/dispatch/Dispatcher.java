@@ -21,8 +21,9 @@ import java.util.Map;
  *       The upper concave envelope of that curve splits it into steps whose revenue lost per watt
  *       rises as the power falls, so a rig is cut along its curve while that is cheaper than
  *       sleeping it, and slept at once when sleeping is cheaper.
- *   <li>Merit order: the steps of all rigs, cheapest revenue per watt first (a heap over the rigs'
- *       next steps, so a 100,000-rig site plans in tens of milliseconds). Power-target steps are
+ *   <li>Merit order: the steps of all rigs, cheapest revenue per watt first. The bulk of them (all
+ *       rate buckets whose steps together stay below the need minus the widest sleep) is taken in
+ *       one pass; a heap over the rigs' next steps orders only the rest, near the margin. Power-target steps are
  *       taken partly when the need is smaller; a sleep is whole. A sleep larger than what is still
  *       needed is set aside and the walk goes on; at the end the plan takes the cheaper of the walk
  *       and the best set-aside sleep (then gives the sleep's overshoot back from the dearest
