@@ -23,11 +23,11 @@ import java.util.Map;
  *       sleeping it, and slept at once when sleeping is cheaper.
  *   <li>Merit order: the steps of all rigs, cheapest revenue per watt first. The bulk of them (all
  *       rate buckets whose steps together stay below the need minus the widest sleep) is taken in
- *       one pass; a heap over the rigs' next steps orders only the rest, near the margin. Power-target steps are
- *       taken partly when the need is smaller; a sleep is whole. A sleep larger than what is still
- *       needed is set aside and the walk goes on; at the end the plan takes the cheaper of the walk
- *       and the best set-aside sleep (then gives the sleep's overshoot back from the dearest
- *       power-target steps taken).
+ *       one pass; a heap over the rigs' next steps orders only the rest, near the margin.
+ *       Power-target steps are taken partly when the need is smaller; a sleep is whole. A sleep
+ *       larger than what is still needed is set aside and the walk goes on; at the end the plan
+ *       takes the cheaper of the walk and the best set-aside sleep (then gives the sleep's
+ *       overshoot back from the dearest power-target steps taken).
  *   <li>Constraints: a knob whose latency exceeds the time left to the deadline is not used (once
  *       the deadline has passed every knob counts again: late is better than never); a power target
  *       moves at most the rig's ramp rate times the time left; a rig woken less than its minimum
