@@ -128,6 +128,22 @@ public final class Dispatcher {
    */
   public DispatchPlan plan(
       double siteTargetW, double siteMeasuredW, Duration timeToDeadline, List<DispatchRig> rigs) {
+    return plan(siteTargetW, siteMeasuredW, timeToDeadline, null, rigs);
+  }
+
+  /**
+   * Plans setpoints for one site, for an event that ends after {@code timeToEnd}: a rig slept now
+   * stays asleep at least its minimum off-time, so when that outlasts the event, sleeping it costs
+   * its revenue for the whole off-time, not only until the end, and the merit order counts it so.
+   *
+   * @param timeToEnd time left until the event ends; null when unknown (no such cost)
+   */
+  public DispatchPlan plan(
+      double siteTargetW,
+      double siteMeasuredW,
+      Duration timeToDeadline,
+      Duration timeToEnd,
+      List<DispatchRig> rigs) {
     if (!(siteTargetW >= 0)) {
       throw new IllegalArgumentException("site target must be >= 0 W, got " + siteTargetW);
     }
@@ -140,6 +156,7 @@ public final class Dispatcher {
     }
     boolean deadlinePassed = timeToDeadline.isZero() || timeToDeadline.isNegative();
     double secondsLeft = timeToDeadline.toMillis() / 1000.0;
+    double endS = timeToEnd == null ? Double.POSITIVE_INFINITY : timeToEnd.toMillis() / 1000.0;
 
     Steps steps = new Steps(rigs.size());
     Shape shape = new Shape();
@@ -171,7 +188,7 @@ public final class Dispatcher {
         continue;
       }
       boolean sleepUsable = sleepKnobFast && rig.pacing().sinceOnOffS() >= rig.pacing().minOnS();
-      shape.shedOptions(rig, targetUsable, sleepUsable, deadlinePassed, secondsLeft);
+      shape.shedOptions(rig, targetUsable, sleepUsable, deadlinePassed, secondsLeft, endS);
       steps.addRig(rig, shape);
     }
     return steps.walk(needW, siteMeasuredW, siteTargetW, aimW, skipped);
@@ -267,14 +284,18 @@ public final class Dispatcher {
         boolean targetUsable,
         boolean sleepUsable,
         boolean deadlinePassed,
-        double secondsLeft) {
+        double secondsLeft,
+        double endS) {
       reset();
       RevenueCurve curve = valuation(rig);
       double top = rig.measuredPowerW().orElseThrow();
       startW = top;
       if (sleepUsable && rig.sleepPowerW() < top) {
         sleepIndex = 0;
-        add(rig.sleepPowerW(), 0);
+        // Asleep for its minimum off-time even if the event ends sooner: the revenue lost over
+        // that time, spread over the event, is more than the rig's whole revenue.
+        double offFactor = endS > 0 ? Math.max(1, rig.pacing().minOffS() / endS) : 1;
+        add(rig.sleepPowerW(), curve.usdPerHourAt(top) * (1 - offFactor));
       }
       if (targetUsable) {
         KnobRange knob = rig.powerTarget().orElseThrow();

@@ -516,7 +516,12 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     double siteW = fleet.siteLoad(event.siteId()).estimatedW();
     double targetW = event.targetKw().orElseThrow() * 1000;
     DispatchPlan plan =
-        dispatcher.plan(targetW, siteW, Duration.between(now, event.deadline()), candidates);
+        dispatcher.plan(
+            targetW,
+            siteW,
+            Duration.between(now, event.deadline()),
+            Duration.between(now, event.endAt()),
+            candidates);
     double slowestS = 0;
     for (var entry : plan.setpoints().entrySet()) {
       RigView rig = byId.get(entry.getKey());

@@ -232,4 +232,26 @@ class MeritOrderTest {
 
     assertThat(plan.isEmpty()).isTrue();
   }
+
+  @Test
+  void aShortEventPrefersPowerTargetsWhenASleepWouldOutlastIt() {
+    // Sleeping "weak" is cheapest per watt, but it must then stay off 60 s; for a 20 s event
+    // that costs three times its revenue, so cutting "strong" is cheaper.
+    RevenueCurve flatTop =
+        RevenueCurve.of(new double[] {1000, 2000, 3000}, new double[] {0.05, 0.1, 0.3});
+    DispatchRig weak =
+        miner("weak", 0, 0)
+            .withRevenue(flatTop)
+            .withPacing(new Pacing(0, 0, 60, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY));
+    DispatchRig strong = miner("strong", 0.2, 0.3);
+
+    DispatchPlan longEvent =
+        dispatcher.plan(3100, 6000, TEN_MINUTES, Duration.ofHours(1), List.of(weak, strong));
+    DispatchPlan shortEvent =
+        dispatcher.plan(3100, 6000, TEN_MINUTES, Duration.ofSeconds(20), List.of(weak, strong));
+
+    assertThat(longEvent.setpoints()).containsEntry("weak", new Setpoint.Sleep());
+    assertThat(shortEvent.setpoints()).doesNotContainEntry("weak", new Setpoint.Sleep());
+    assertThat(shortEvent.targetReachable()).isTrue();
+  }
 }
