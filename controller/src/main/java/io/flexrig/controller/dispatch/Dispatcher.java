@@ -302,7 +302,9 @@ public final class Dispatcher {
         double floor = Math.max(knob.minPowerW(), rig.sleepPowerW());
         double rampW = rig.pacing().rampWPerS();
         if (rampW > 0 && !deadlinePassed) {
-          floor = Math.max(floor, top - rampW * Math.max(0, secondsLeft - knob.latencyS()));
+          // The knob's latency already includes its usual ramp: only the ramp over the time left
+          // bounds the move, not the ramp after the latency.
+          floor = Math.max(floor, top - rampW * Math.max(0, secondsLeft));
         }
         if (floor < top) {
           add(floor, curve.usdPerHourAt(floor));

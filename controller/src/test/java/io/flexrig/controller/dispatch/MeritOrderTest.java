@@ -180,12 +180,12 @@ class MeritOrderTest {
     DispatchRig slowRamp = miner("slow", 0.01, 0.01).withPacing(new Pacing(10, 0, 0, 1e9, 1e9));
     DispatchRig other = miner("other", 0.05, 0.06);
 
-    // 30 s left, 1 s knob latency: at most 290 W from the slow rig's target.
+    // 30 s left at 10 W/s: at most 300 W from the slow rig's target.
     DispatchPlan plan =
         dispatcher.plan(5000, 6000, Duration.ofSeconds(30), List.of(slowRamp, other));
 
-    assertThat(targetW(plan, "slow")).isCloseTo(2710, within(1e-6));
-    assertThat(targetW(plan, "other")).isCloseTo(2290, within(1e-6));
+    assertThat(targetW(plan, "slow")).isCloseTo(2700, within(1e-6));
+    assertThat(targetW(plan, "other")).isCloseTo(2300, within(1e-6));
   }
 
   @Test
