@@ -7,6 +7,7 @@ import io.flexrig.agent.RigAgent;
 import io.flexrig.agent.TestProfiles;
 import io.flexrig.agent.uplink.TestController;
 import io.flexrig.core.profile.HardwareProfile;
+import io.flexrig.metricshttp.MetricsSettings;
 import io.flexrig.sim.SimulatedSite;
 import io.flexrig.sim.SimulatedSite.RigEndpoints;
 import io.flexrig.sim.i2c.SimulatedI2CProvider;
