@@ -2,13 +2,13 @@ package io.flexrig.agent;
 
 import com.pi4j.context.Context;
 import io.flexrig.agent.door.AgentApiSettings;
-import io.flexrig.agent.metrics.MetricsSettings;
 import io.flexrig.agent.scada.ScadaSettings;
 import io.flexrig.agent.source.opcua.OpcUaSecurity;
 import io.flexrig.agent.time.SteadyClock;
 import io.flexrig.agent.uplink.ClientTls;
 import io.flexrig.agent.workload.WorkloadSettings;
 import io.flexrig.core.profile.HardwareProfile;
+import io.flexrig.metricshttp.MetricsSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,13 +2,13 @@ package io.flexrig.agent;
 
 import com.pi4j.Pi4J;
 import io.flexrig.agent.door.AgentApiSettings;
-import io.flexrig.agent.metrics.MetricsSettings;
 import io.flexrig.agent.scada.ScadaSettings;
 import io.flexrig.agent.source.opcua.OpcUaSecurity;
 import io.flexrig.agent.uplink.ClientTls;
 import io.flexrig.core.profile.HardwareProfile;
 import io.flexrig.core.profile.ProfileException;
 import io.flexrig.core.profile.ProfileLoader;
+import io.flexrig.metricshttp.MetricsSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

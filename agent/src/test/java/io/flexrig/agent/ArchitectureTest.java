@@ -75,10 +75,10 @@ class ArchitectureTest {
   }
 
   @Test
-  void prometheusStaysInTheMetricsPackage() {
+  void prometheusStaysInTheMetricsPackages() {
     noClasses()
         .that()
-        .resideOutsideOfPackage("io.flexrig.agent.metrics..")
+        .resideOutsideOfPackages("io.flexrig.agent.metrics..", "io.flexrig.metricshttp..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.prometheus..")

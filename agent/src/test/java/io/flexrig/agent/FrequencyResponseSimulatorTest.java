@@ -13,7 +13,6 @@ import io.flexrig.proto.v1.ArmFrequencyResponse;
 import io.flexrig.proto.v1.Command;
 import io.flexrig.sim.SimulatedRig;
 import io.flexrig.sim.SimulatedSite;
-import io.flexrig.sim.SimulatedSite.RigEndpoints;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -71,18 +70,9 @@ class FrequencyResponseSimulatorTest {
             List.of(new SimulatedSite.RigSpec("rig-1", profile)),
             new SimulatedSite.Settings(false, 5.0));
     controller = new TestController().start();
-    RigEndpoints e = site.endpoints("rig-1");
     agent =
         new RigAgent(
-            AgentConfig.builder("rig-1", "site-a", profile, controller.target())
-                .opcUaEndpointUrl(site.opcUaEndpointUrl())
-                .sensorAddressOverrides(
-                    Map.of(
-                        "miner_api", e.cgminerAddress(),
-                        "outlet_power", e.outletPowerNode(),
-                        "grid_frequency", e.gridFrequencyNode()))
-                .telemetryInterval(Duration.ofMillis(250))
-                .maxReconnectBackoff(Duration.ofMillis(300))
+            SimulatedRigs.agentConfig(site, "rig-1", "site-a", profile, controller.target())
                 .build());
     agent.start();
     await().atMost(15, TimeUnit.SECONDS).until(controller::hasSession);

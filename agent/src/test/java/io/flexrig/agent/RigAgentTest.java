@@ -3,7 +3,6 @@ package io.flexrig.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
 import io.flexrig.agent.sampler.RigSnapshot;
 import io.flexrig.agent.uplink.FleetMessages;
@@ -17,7 +16,6 @@ import io.flexrig.proto.v1.SetPowerTarget;
 import io.flexrig.proto.v1.TelemetrySample;
 import io.flexrig.sim.SimulatedSite;
 import io.flexrig.sim.SimulatedSite.RigEndpoints;
-import io.flexrig.sim.i2c.SimulatedI2CProvider;
 import io.flexrig.sim.opcua.SiteOpcUaServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,28 +41,11 @@ class RigAgentTest {
   void start() {
     site = SimulatedSite.start(List.of(new SimulatedSite.RigSpec("rig-1", profile)));
     controller = new TestController().start();
-    RigEndpoints e = site.endpoints("rig-1");
     agent =
         new RigAgent(
-            AgentConfig.builder("rig-1", "site-a", profile, controller.target())
-                .opcUaEndpointUrl(site.opcUaEndpointUrl())
-                .sensorAddressOverrides(
-                    Map.of(
-                        "miner_api", e.cgminerAddress(),
-                        "outlet_power", e.outletPowerNode(),
-                        "grid_frequency", e.gridFrequencyNode(),
-                        "dc_power", e.i2cAddress()))
-                .telemetryInterval(Duration.ofMillis(250))
-                .i2cProviderId(SimulatedI2CProvider.ID)
-                .pi4j(
-                    () -> {
-                      pi4j =
-                          Pi4J.newContextBuilder()
-                              .add(new SimulatedI2CProvider(site.i2cBus()))
-                              .build();
-                      return pi4j;
-                    })
-                .maxReconnectBackoff(Duration.ofMillis(300))
+            SimulatedRigs.agentConfigWithShunt(
+                    site, "rig-1", "site-a", profile, controller.target())
+                .pi4j(() -> pi4j = SimulatedRigs.pi4j(site))
                 .build());
     agent.start();
   }
@@ -262,25 +243,15 @@ class RigAgentTest {
     RigEndpoints e = site.endpoints("rig-1");
     agent =
         new RigAgent(
-            AgentConfig.builder("rig-1", "site-a", profile, controller.target())
-                .opcUaEndpointUrl(site.opcUaEndpointUrl())
+            SimulatedRigs.agentConfigWithShunt(
+                    site, "rig-1", "site-a", profile, controller.target())
                 .sensorAddressOverrides(
                     Map.of(
                         "miner_api", e.cgminerAddress(),
                         "outlet_power", e.outletPowerNode(),
                         "grid_frequency", e.gridFrequencyNode(),
                         "dc_power", "i2c:9/0x45/ina226"))
-                .telemetryInterval(Duration.ofMillis(250))
-                .i2cProviderId(SimulatedI2CProvider.ID)
-                .pi4j(
-                    () -> {
-                      pi4j =
-                          Pi4J.newContextBuilder()
-                              .add(new SimulatedI2CProvider(site.i2cBus()))
-                              .build();
-                      return pi4j;
-                    })
-                .maxReconnectBackoff(Duration.ofMillis(300))
+                .pi4j(() -> pi4j = SimulatedRigs.pi4j(site))
                 .build());
     agent.start();
 

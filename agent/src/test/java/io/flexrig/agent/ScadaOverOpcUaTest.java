@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import com.pi4j.Pi4J;
-import com.pi4j.context.Context;
 import io.flexrig.agent.scada.ScadaPoint;
 import io.flexrig.agent.scada.ScadaSettings;
 import io.flexrig.agent.source.Quality;
@@ -16,8 +14,6 @@ import io.flexrig.core.profile.HardwareProfile;
 import io.flexrig.proto.v1.Command;
 import io.flexrig.proto.v1.SetPowerTarget;
 import io.flexrig.sim.SimulatedSite;
-import io.flexrig.sim.SimulatedSite.RigEndpoints;
-import io.flexrig.sim.i2c.SimulatedI2CProvider;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -25,7 +21,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -49,7 +44,6 @@ class ScadaOverOpcUaTest {
   private final HardwareProfile profile = TestProfiles.s19jPro();
   private SimulatedSite site;
   private TestController controller;
-  private Context pi4j;
   private RigAgent agent;
   private Process node;
 
@@ -57,28 +51,10 @@ class ScadaOverOpcUaTest {
   void start() {
     site = SimulatedSite.start(List.of(new SimulatedSite.RigSpec("rig-1", profile)));
     controller = new TestController().start();
-    RigEndpoints e = site.endpoints("rig-1");
     agent =
         new RigAgent(
-            AgentConfig.builder("rig-1", "site-a", profile, controller.target())
-                .opcUaEndpointUrl(site.opcUaEndpointUrl())
-                .sensorAddressOverrides(
-                    Map.of(
-                        "miner_api", e.cgminerAddress(),
-                        "outlet_power", e.outletPowerNode(),
-                        "grid_frequency", e.gridFrequencyNode(),
-                        "dc_power", e.i2cAddress()))
-                .telemetryInterval(Duration.ofMillis(250))
-                .i2cProviderId(SimulatedI2CProvider.ID)
-                .pi4j(
-                    () -> {
-                      pi4j =
-                          Pi4J.newContextBuilder()
-                              .add(new SimulatedI2CProvider(site.i2cBus()))
-                              .build();
-                      return pi4j;
-                    })
-                .maxReconnectBackoff(Duration.ofMillis(300))
+            SimulatedRigs.agentConfigWithShunt(
+                    site, "rig-1", "site-a", profile, controller.target())
                 .scada(ScadaSettings.loopback(0))
                 .build());
     agent.start();

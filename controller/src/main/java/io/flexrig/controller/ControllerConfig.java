@@ -1,7 +1,7 @@
 package io.flexrig.controller;
 
-import io.flexrig.controller.metrics.MetricsSettings;
 import io.flexrig.controller.store.TelemetryRetention;
+import io.flexrig.metricshttp.MetricsSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package io.flexrig.controller;
 
-import io.flexrig.controller.metrics.MetricsSettings;
 import io.flexrig.controller.openadr.OpenAdrLink;
 import io.flexrig.controller.openadr.OpenAdrSettings;
 import io.flexrig.controller.store.TelemetryRetention;
 import io.flexrig.controller.systemd.ServiceHeartbeat;
+import io.flexrig.metricshttp.MetricsSettings;
 import io.flexrig.openadr.SimpleLevels;
 import io.flexrig.systemd.SystemdNotify;
 import java.io.IOException;

@@ -39,6 +39,7 @@ class DebPackagesTest {
             "/opt/flexrig/lib/agent/flexrig-agent-0.1.0-SNAPSHOT.jar",
             "/opt/flexrig/lib/agent/jna-5.17.0.jar",
             "/opt/flexrig/lib/agent/flexrig-logfmt-0.1.0-SNAPSHOT.jar",
+            "/opt/flexrig/lib/agent/flexrig-metrics-http-0.1.0-SNAPSHOT.jar",
             "/opt/flexrig/hardware-profiles/antminer-s19j-pro.yaml",
             "/etc/flexrig/agent.yaml",
             "/var/lib/flexrig/",
@@ -66,6 +67,7 @@ class DebPackagesTest {
         .contains(
             "/opt/flexrig/bin/flexrig-controller",
             "/opt/flexrig/lib/controller/flexrig-controller-0.1.0-SNAPSHOT.jar",
+            "/opt/flexrig/lib/controller/flexrig-metrics-http-0.1.0-SNAPSHOT.jar",
             "/etc/flexrig/controller.properties",
             "/lib/systemd/system/flexrig-controller.service");
     Set<String> sharedFiles =

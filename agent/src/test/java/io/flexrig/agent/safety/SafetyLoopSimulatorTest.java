@@ -3,8 +3,8 @@ package io.flexrig.agent.safety;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flexrig.agent.AgentConfig;
 import io.flexrig.agent.RigAgent;
+import io.flexrig.agent.SimulatedRigs;
 import io.flexrig.agent.TestProfiles;
 import io.flexrig.agent.uplink.FleetMessages;
 import io.flexrig.agent.uplink.TestController;
@@ -51,8 +51,7 @@ class SafetyLoopSimulatorTest {
     RigEndpoints e = site.endpoints("rig-1");
     agent =
         new RigAgent(
-            AgentConfig.builder("rig-1", "site-a", profile, controller.target())
-                .opcUaEndpointUrl(site.opcUaEndpointUrl())
+            SimulatedRigs.agentConfig(site, "rig-1", "site-a", profile, controller.target())
                 .sensorAddressOverrides(
                     Map.of(
                         "miner_api",
@@ -62,7 +61,6 @@ class SafetyLoopSimulatorTest {
                         RigAgent.OUTLET_SWITCH,
                         e.outletSwitchNode()))
                 .telemetryInterval(SAMPLE)
-                .maxReconnectBackoff(Duration.ofMillis(300))
                 .build());
     agent.start();
     await().atMost(15, TimeUnit.SECONDS).until(controller::hasSession);

@@ -4,24 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import com.google.gson.JsonElement;
 import com.google.protobuf.Timestamp;
 import io.flexrig.controller.ControllerConfig;
 import io.flexrig.controller.FleetController;
 import io.flexrig.controller.fleet.SiteLoad;
 import io.flexrig.controller.metrics.FleetMetrics;
-import io.flexrig.controller.metrics.MetricsSettings;
-import io.flexrig.controller.metrics.NodeTools;
-import io.flexrig.controller.metrics.Scrape;
+import io.flexrig.metricshttp.MetricsSettings;
 import io.flexrig.proto.v1.CreateCurtailmentEventRequest;
 import io.flexrig.proto.v1.CurtailmentEvent;
 import io.flexrig.proto.v1.EventStatus;
 import io.flexrig.proto.v1.GetEventStatusRequest;
 import io.flexrig.proto.v1.GridServiceGrpc;
+import io.flexrig.testkit.NodeTools;
+import io.flexrig.testkit.Scrape;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -151,21 +149,7 @@ class MetricsScrapeTest {
         .isCloseTo(now.plusSeconds(5).toEpochMilli() / 1e3, within(2.0));
 
     // Every controller metric the dashboards use is one this controller really exports.
-    List<Path> dashboards;
-    try (var files = Files.list(NodeTools.REPO.resolve("dashboards"))) {
-      dashboards = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-    }
-    JsonElement used = NodeTools.promqlMetrics(dashboards);
-    List<String> names = new ArrayList<>();
-    for (var file : used.getAsJsonObject().entrySet()) {
-      assertThat(file.getValue().getAsJsonObject().getAsJsonArray("errors").asList())
-          .as("PromQL syntax errors in %s", file.getKey())
-          .isEmpty();
-      file.getValue()
-          .getAsJsonObject()
-          .getAsJsonArray("metrics")
-          .forEach(m -> names.add(m.getAsString()));
-    }
+    List<String> names = NodeTools.dashboardMetrics(NodeTools.dashboards());
     List<String> controllerNames =
         names.stream()
             .filter(

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
+import io.flexrig.testkit.NodeTools;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,10 +23,7 @@ class DashboardModelTest {
 
   @Test
   void everyDashboardIsAGrafanaModelWithPrometheusTargets() throws Exception {
-    List<Path> files;
-    try (var list = Files.list(NodeTools.REPO.resolve("dashboards"))) {
-      files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-    }
+    List<Path> files = NodeTools.dashboards();
     assertThat(files.stream().map(p -> p.getFileName().toString()))
         .contains("flexrig-fleet.json", "flexrig-dr-event.json");
     Set<String> uids = new HashSet<>();

@@ -1,12 +1,12 @@
-package io.flexrig.controller.metrics;
+package io.flexrig.metricshttp;
 
 import java.util.Objects;
 
 /**
- * Where the controller serves {@code /metrics}.
+ * Where the agent or the controller serves {@code /metrics}.
  *
- * @param bindAddress the address to listen on; loopback unless Prometheus scrapes the controller
- *     from another machine
+ * @param bindAddress the address to listen on; loopback unless Prometheus scrapes this machine from
+ *     another one (a site's Prometheus scraping a rig's board over its network)
  * @param port TCP port; 0 picks a free one (tests)
  */
 public record MetricsSettings(String bindAddress, int port) {

@@ -1,9 +1,10 @@
-package io.flexrig.controller.metrics;
+package io.flexrig.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +13,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the independent Node.js tools of {@code src/test/node}: a Prometheus text-format parser and
- * the Prometheus project's PromQL grammar. Nothing of the Java client checks its own output.
+ * Runs the independent Node.js tools of {@code agent/src/test/node}: a Prometheus text-format
+ * parser and the Prometheus project's PromQL grammar. Nothing of the Java client checks its own
+ * output. Paths are found from the working directory, which Surefire sets to the module under test.
  */
 public final class NodeTools {
   public static final Path MODULE = Path.of("").toAbsolutePath();
@@ -32,6 +34,32 @@ public final class NodeTools {
   public static JsonElement promqlMetrics(List<Path> dashboards) throws Exception {
     return node(
         "promql-metrics.js", dashboards.stream().map(Path::toString).toArray(String[]::new));
+  }
+
+  /** The Grafana dashboards of {@code dashboards/}, sorted by name. */
+  public static List<Path> dashboards() throws IOException {
+    try (var files = Files.list(REPO.resolve("dashboards"))) {
+      return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+  }
+
+  /**
+   * Every metric name the PromQL of {@code dashboards} uses (repeats included), after asserting
+   * that each file's expressions parse.
+   */
+  public static List<String> dashboardMetrics(List<Path> dashboards) throws Exception {
+    JsonElement used = promqlMetrics(dashboards);
+    List<String> names = new ArrayList<>();
+    for (var file : used.getAsJsonObject().entrySet()) {
+      assertThat(file.getValue().getAsJsonObject().getAsJsonArray("errors").asList())
+          .as("PromQL syntax errors in %s", file.getKey())
+          .isEmpty();
+      file.getValue()
+          .getAsJsonObject()
+          .getAsJsonArray("metrics")
+          .forEach(m -> names.add(m.getAsString()));
+    }
+    return names;
   }
 
   private static JsonElement node(String script, String... args) throws Exception {

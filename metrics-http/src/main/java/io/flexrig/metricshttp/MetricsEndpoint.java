@@ -1,4 +1,4 @@
-package io.flexrig.controller.metrics;
+package io.flexrig.metricshttp;
 
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.MultiCollector;

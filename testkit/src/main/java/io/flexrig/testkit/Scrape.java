@@ -1,4 +1,4 @@
-package io.flexrig.controller.metrics;
+package io.flexrig.testkit;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -19,6 +19,7 @@ public record Scrape(String contentType, Map<String, Family> families) {
 
   public record Sample(Map<String, String> labels, double value) {}
 
+  /** Reads the JSON that {@link NodeTools#scrape} returns. */
   public static Scrape of(JsonElement json) {
     JsonObject root = json.getAsJsonObject();
     Map<String, Family> families = new LinkedHashMap<>();
@@ -70,6 +71,7 @@ public record Scrape(String contentType, Map<String, Family> families) {
     return matching.getFirst();
   }
 
+  /** The value of the one sample of {@code family} whose labels include {@code labels}. */
   public double value(String family, String... labels) {
     return sample(family, labels).value();
   }
