@@ -132,18 +132,36 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
         responseS > 1e7
             ? Duration.ofSeconds(10_000_000)
             : responseS > 0 ? Duration.ofNanos((long) (responseS * 1e9)) : Duration.ZERO;
+    Optional<java.time.Instant> start;
+    Optional<java.time.Instant> end;
+    try {
+      start =
+          request.hasStartAt()
+              ? Optional.of(ProtoMapping.instant(request.getStartAt()))
+              : Optional.empty();
+      end =
+          request.hasEndAt()
+              ? Optional.of(ProtoMapping.instant(request.getEndAt()))
+              : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      String problem = "start_at/end_at: " + e.getMessage();
+      audit(
+          Caller.current(),
+          "CreateCurtailmentEvent",
+          "site " + abbreviate(request.getSiteId()),
+          "INVALID_ARGUMENT",
+          problem);
+      responses.onError(invalid(problem));
+      return;
+    }
     EventRequest req =
         new EventRequest(
             request.getSiteId(),
             request.getRequestId(),
             target,
-            request.hasStartAt()
-                ? Optional.of(ProtoMapping.instant(request.getStartAt()))
-                : Optional.empty(),
+            start,
             response,
-            request.hasEndAt()
-                ? Optional.of(ProtoMapping.instant(request.getEndAt()))
-                : Optional.empty(),
+            end,
             request.getProgram());
     Caller caller = Caller.current();
     String subject = "site " + request.getSiteId() + " request " + request.getRequestId();
@@ -343,10 +361,18 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
       responses.onError(invalid(problem));
       return;
     }
-    Optional<java.time.Instant> end =
-        request.hasEndAt()
-            ? Optional.of(ProtoMapping.instant(request.getEndAt()))
-            : Optional.empty();
+    Optional<java.time.Instant> end;
+    try {
+      end =
+          request.hasEndAt()
+              ? Optional.of(ProtoMapping.instant(request.getEndAt()))
+              : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      String invalidEnd = "end_at: " + e.getMessage();
+      audit(caller, "ModifyCurtailmentEvent", subject, "INVALID_ARGUMENT", invalidEnd);
+      responses.onError(invalid(invalidEnd));
+      return;
+    }
     try {
       reply(
           audited(

@@ -44,7 +44,27 @@ final class ProtoMapping {
         .build();
   }
 
+  /** Earliest and latest seconds a protobuf Timestamp may hold (0001-01-01, 9999-12-31). */
+  private static final long MIN_SECONDS = -62_135_596_800L;
+
+  private static final long MAX_SECONDS = 253_402_300_799L;
+
+  /**
+   * @throws IllegalArgumentException for a Timestamp outside the range its specification allows
+   *     (found by fuzzing: such a value used to escape as a DateTimeException, answered UNKNOWN)
+   */
   static Instant instant(Timestamp ts) {
+    if (ts.getSeconds() < MIN_SECONDS
+        || ts.getSeconds() > MAX_SECONDS
+        || ts.getNanos() < 0
+        || ts.getNanos() > 999_999_999) {
+      throw new IllegalArgumentException(
+          "timestamp out of range (seconds "
+              + ts.getSeconds()
+              + ", nanos "
+              + ts.getNanos()
+              + "): years 0001 to 9999 only");
+    }
     return Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos());
   }
 
@@ -239,10 +259,16 @@ final class ProtoMapping {
       if (!step.hasStartAt()) {
         throw new IllegalArgumentException(field + ".steps[" + i + "].start_at is required");
       }
+      Instant startAt;
+      try {
+        startAt = instant(step.getStartAt());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            field + ".steps[" + i + "].start_at: " + e.getMessage(), e);
+      }
       steps.add(
           new EventTarget.Schedule.Step(
-              instant(step.getStartAt()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
-              step.getKw()));
+              startAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS), step.getKw()));
     }
     return new EventTarget.Schedule(reduce, steps);
   }
