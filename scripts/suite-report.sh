@@ -24,3 +24,17 @@ if [[ -s $log ]]; then
     END { if (total) printf "  %-34s %-44s %d\n", "Jazzer (all targets)", "inputs tried", total }
   ' "$log"
 fi
+# A finding of the random exploration does not fail the build (see the fuzz profile); it is shown
+# here, and Jazzer has kept the input as a crash-* file: commit it as a seed once fixed.
+findings=0
+for report in */target/fuzz-reports/*/TEST-*.xml; do
+  [[ -e $report ]] || continue
+  if grep -q '<error\|<failure' "$report"; then
+    findings=$((findings + 1))
+    target=$(basename "$(dirname "$report")")
+    printf '  %-34s %s\n' "Jazzer $target" "FINDING: see ${report%/*}/ and the crash-* input Jazzer kept"
+  fi
+done
+if ((findings > 0)); then
+  echo "  $findings fuzzing finding(s): the build passed, the code did not; fix them and commit the inputs as seeds"
+fi

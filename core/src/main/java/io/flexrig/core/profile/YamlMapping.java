@@ -75,7 +75,9 @@ final class YamlMapping {
   }
 
   String field(String key) {
-    return path.isEmpty() ? key : path + "." + key;
+    // an empty key (": value") still needs a field a technician can read (found by fuzzing)
+    String name = key.isBlank() ? "(empty key)" : key;
+    return path.isEmpty() ? name : path + "." + name;
   }
 
   boolean has(String key) {
