@@ -180,7 +180,10 @@ class OpenAdrCurtailmentEndToEndTest {
         .isCloseTo(payloads.get("USAGE") - payloads.get("BASELINE"), within(0.01));
     // The reported average covers the ramp down, so it sheds less than the 3 kW held at the end.
     assertThat(payloads.get("DELTA_USAGE")).isLessThan(-1.5);
-    assertThat(payloads.get("BASELINE")).isCloseTo(met.getBaselineKw(), within(0.01));
+    // The report's baseline is the compliance report's pre-event average of stored telemetry; the
+    // event's is the site load estimated at its start: the same load, measured two ways.
+    assertThat(payloads.get("BASELINE"))
+        .isCloseTo(met.getBaselineKw(), within(0.02 * met.getBaselineKw()));
     assertThat(
             fleet
                 .grid()
