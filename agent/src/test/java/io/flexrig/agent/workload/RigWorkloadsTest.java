@@ -310,10 +310,10 @@ class RigWorkloadsTest {
             + "  stop) rm -f '"
             + active
             + "' ;;\n"
-            + "  is-active) if [ -e '"
+            + "  show) if [ -e '"
             + active
-            + "' ]; then echo active; else echo inactive; exit 3; fi ;;\n"
-            + "  show) echo 2 ;;\n"
+            + "' ]; then echo ActiveState=active; else echo ActiveState=inactive; fi;"
+            + " echo NRestarts=2 ;;\n"
             + "esac\n");
     Path journalctl = dir.resolve("journalctl");
     Files.writeString(journalctl, "#!/bin/sh\necho \"log of $2\"\n");
