@@ -294,32 +294,11 @@ class RigWorkloadsTest {
 
   @Test
   void aSystemdWorkloadIsStartedAndStoppedWithSystemctl() throws Exception {
-    Path calls = dir.resolve("calls");
-    Path active = dir.resolve("active");
-    Path systemctl = dir.resolve("systemctl");
-    Files.writeString(
-        systemctl,
-        "#!/bin/sh\n"
-            + "echo \"$*\" >> '"
-            + calls
-            + "'\n"
-            + "case \"$1\" in\n"
-            + "  start) touch '"
-            + active
-            + "' ;;\n"
-            + "  stop) rm -f '"
-            + active
-            + "' ;;\n"
-            + "  show) if [ -e '"
-            + active
-            + "' ]; then echo ActiveState=active; else echo ActiveState=inactive; fi;"
-            + " echo NRestarts=2 ;;\n"
-            + "esac\n");
+    StandInSystemctl systemctl = new StandInSystemctl(dir);
+    systemctl.restarts(2);
     Path journalctl = dir.resolve("journalctl");
     Files.writeString(journalctl, "#!/bin/sh\necho \"log of $2\"\n");
-    for (Path p : List.of(systemctl, journalctl)) {
-      p.toFile().setExecutable(true);
-    }
+    journalctl.toFile().setExecutable(true);
     int aiPort = ChildProcesses.freePort();
     HardwareProfile rig = ChildProcesses.hybridGpuRig(1, aiPort, 0, 0);
     workloads =
@@ -333,7 +312,7 @@ class RigWorkloadsTest {
                         "mining",
                         WorkloadSettings.Launch.systemd("gpu-miner.service", null)),
                     "llm-inference")
-                .withSystemd(systemctl.toString(), journalctl.toString()),
+                .withSystemd(systemctl.path(), journalctl.toString()),
             null);
 
     workloads.start();
@@ -341,7 +320,7 @@ class RigWorkloadsTest {
     await()
         .atMost(10, TimeUnit.SECONDS)
         .until(() -> reading("workload.llm-inference.state") == Workload.State.RUNNING.ordinal());
-    assertThat(Files.readAllLines(calls)).contains("stop gpu-miner.service", "start vllm.service");
+    assertThat(systemctl.calls()).contains("stop gpu-miner.service", "start vllm.service");
     assertThat(reading("workload.llm-inference.restarts")).isEqualTo(2);
     assertThat(workloads.workload("llm-inference").recentLog())
         .containsExactly("log of vllm.service");

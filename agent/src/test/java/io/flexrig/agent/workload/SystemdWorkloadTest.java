@@ -2,7 +2,6 @@ package io.flexrig.agent.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,42 +12,18 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@link SystemdWorkload} against a stand-in {@code systemctl} script that logs its calls. */
 class SystemdWorkloadTest {
   @TempDir Path dir;
-  private Path calls;
-  private Path active;
-  private Path systemctl;
+  private StandInSystemctl systemctl;
   private final AtomicLong nanos = new AtomicLong();
 
   @BeforeEach
   void standInSystemctl() throws Exception {
-    calls = dir.resolve("calls");
-    active = dir.resolve("active");
-    systemctl = dir.resolve("systemctl");
-    Files.writeString(
-        systemctl,
-        "#!/bin/sh\n"
-            + "echo \"$*\" >> '"
-            + calls
-            + "'\n"
-            + "case \"$1\" in\n"
-            + "  start) touch '"
-            + active
-            + "' ;;\n"
-            + "  stop) rm -f '"
-            + active
-            + "' ;;\n"
-            + "  show) if [ -e '"
-            + active
-            + "' ]; then printf 'NRestarts=%s\\nActiveState=active\\n' \"$(cat '"
-            + active
-            + "')\"; else echo ActiveState=failed; echo 'NRestarts=[not set]'; fi ;;\n"
-            + "esac\n");
-    systemctl.toFile().setExecutable(true);
+    systemctl = new StandInSystemctl(dir);
   }
 
   private SystemdWorkload workload() {
     return new SystemdWorkload(
         "miner.service",
-        systemctl.toString(),
+        systemctl.path(),
         "journalctl",
         Duration.ofSeconds(10),
         10,
@@ -56,14 +31,11 @@ class SystemdWorkloadTest {
         nanos::get);
   }
 
-  private long systemctlCalls() throws Exception {
-    return Files.exists(calls) ? Files.readAllLines(calls).size() : 0;
-  }
-
   @Test
   void stateAndRestartsWithinTheTtlCostOneSystemctlCall() throws Exception {
     SystemdWorkload miner = workload();
-    Files.writeString(active, "3");
+    systemctl.unitActive(true);
+    systemctl.restarts(3);
 
     for (int i = 0; i < 5; i++) {
       assertThat(miner.state()).isEqualTo(Workload.State.RUNNING);
@@ -71,22 +43,21 @@ class SystemdWorkloadTest {
       nanos.addAndGet(Duration.ofMillis(300).toNanos());
     }
 
-    assertThat(systemctlCalls()).isEqualTo(1);
-    assertThat(Files.readAllLines(calls))
-        .containsExactly("show -p ActiveState -p NRestarts miner.service");
+    assertThat(systemctl.calls().size()).isEqualTo(1);
+    assertThat(systemctl.calls()).containsExactly("show -p ActiveState -p NRestarts miner.service");
   }
 
   @Test
   void anAnswerOlderThanTheTtlIsReadAgain() throws Exception {
     SystemdWorkload miner = workload();
-    Files.writeString(active, "0");
+    systemctl.unitActive(true);
     assertThat(miner.state()).isEqualTo(Workload.State.RUNNING);
 
-    Files.delete(active); // the unit failed behind the agent's back
+    systemctl.unitActive(false); // the unit failed behind the agent's back
     nanos.addAndGet(Duration.ofSeconds(2).toNanos());
 
     assertThat(miner.state()).isEqualTo(Workload.State.STOPPED);
-    assertThat(systemctlCalls()).isEqualTo(2);
+    assertThat(systemctl.calls().size()).isEqualTo(2);
   }
 
   @Test
@@ -99,7 +70,7 @@ class SystemdWorkloadTest {
     miner.stop();
     assertThat(miner.state()).isEqualTo(Workload.State.STOPPED);
 
-    assertThat(Files.readAllLines(calls))
+    assertThat(systemctl.calls())
         .containsExactly(
             "show -p ActiveState -p NRestarts miner.service",
             "start miner.service",

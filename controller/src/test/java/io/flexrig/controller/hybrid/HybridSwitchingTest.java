@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -61,17 +63,20 @@ class HybridSwitchingTest {
             site.add("s21-3", "antminer-s21"),
             site.add("s21-4", "antminer-s21"));
     gpu = site.add("gpu", "gpu-rig-8x-rtx4090");
-    switching =
-        new HybridSwitching(
-            fleet,
-            new StandingCommands(fleet, site, store),
-            ProfileCatalog.builtIn()::byId,
-            SeedScenario.builtIn().latest().hashprice(),
-            id -> Optional.of(new AiRevenue(0.12, 1.0)),
-            at -> usdPerKwh,
-            List.of(new HybridSite(SimulatedSite.SITE, POLICY)),
-            siteId -> gridEvent.get(),
-            clock);
+    switching = switching(() -> usdPerKwh, gridEvent::get);
+  }
+
+  private HybridSwitching switching(DoubleSupplier price, BooleanSupplier underGridEvent) {
+    return new HybridSwitching(
+        fleet,
+        new StandingCommands(fleet, site, store),
+        ProfileCatalog.builtIn()::byId,
+        SeedScenario.builtIn().latest().hashprice(),
+        id -> Optional.of(new AiRevenue(0.12, 1.0)),
+        at -> price.getAsDouble(),
+        List.of(new HybridSite(SimulatedSite.SITE, POLICY)),
+        siteId -> underGridEvent.getAsBoolean(),
+        clock);
   }
 
   @AfterEach
@@ -180,18 +185,7 @@ class HybridSwitchingTest {
     fleet = new FleetState(clock, Duration.ofDays(1));
     site = new SimulatedSite(fleet, store, clock);
     SimulatedSite.Rig only = site.add("s21", "antminer-s21");
-    try (HybridSwitching minersOnly =
-        new HybridSwitching(
-            fleet,
-            new StandingCommands(fleet, site, store),
-            ProfileCatalog.builtIn()::byId,
-            SeedScenario.builtIn().latest().hashprice(),
-            id -> Optional.of(new AiRevenue(0.12, 1.0)),
-            at -> 0.5,
-            List.of(new HybridSite(SimulatedSite.SITE, POLICY)),
-            siteId -> false,
-            clock)) {
-
+    try (HybridSwitching minersOnly = switching(() -> 0.5, () -> false)) {
       assertThat(minersOnly.tick()).isZero();
       assertThat(only.commands).isEmpty();
       assertThat(minersOnly.lastDecision(SimulatedSite.SITE)).isEmpty();
