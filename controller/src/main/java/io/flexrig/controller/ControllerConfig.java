@@ -1,5 +1,6 @@
 package io.flexrig.controller;
 
+import io.flexrig.controller.price.PriceSettings;
 import io.flexrig.controller.store.TelemetryRetention;
 import io.flexrig.metricshttp.MetricsSettings;
 import java.net.InetAddress;
@@ -26,6 +27,7 @@ import java.util.Objects;
  * @param shutdown how agents are drained and redirected when the controller stops
  * @param retention how long raw samples and 1-minute rollups are kept
  * @param metrics where to serve Prometheus {@code /metrics}; null: not served
+ * @param price price-driven dispatch (tariff, real-time price file, 4CP); null: off
  */
 public record ControllerConfig(
     int port,
@@ -38,7 +40,8 @@ public record ControllerConfig(
     ControllerTls tls,
     GracefulShutdown shutdown,
     TelemetryRetention retention,
-    MetricsSettings metrics) {
+    MetricsSettings metrics,
+    PriceSettings price) {
 
   public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(1);
   public static final String LOOPBACK = "127.0.0.1";
@@ -83,6 +86,34 @@ public record ControllerConfig(
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("cannot resolve the bind address '" + host + "'", e);
     }
+  }
+
+  /** Without price-driven dispatch. */
+  public ControllerConfig(
+      int port,
+      Path databaseFile,
+      boolean plaintext,
+      Duration telemetryInterval,
+      Clock clock,
+      String bindHost,
+      String databaseUrl,
+      ControllerTls tls,
+      GracefulShutdown shutdown,
+      TelemetryRetention retention,
+      MetricsSettings metrics) {
+    this(
+        port,
+        databaseFile,
+        plaintext,
+        telemetryInterval,
+        clock,
+        bindHost,
+        databaseUrl,
+        tls,
+        shutdown,
+        retention,
+        metrics,
+        null);
   }
 
   /** Default shutdown and retention, without /metrics. */
@@ -144,7 +175,8 @@ public record ControllerConfig(
         tls,
         shutdown,
         retention,
-        metrics);
+        metrics,
+        price);
   }
 
   /** The same, with mutual TLS instead of plaintext. */
@@ -160,7 +192,8 @@ public record ControllerConfig(
         material,
         shutdown,
         retention,
-        metrics);
+        metrics,
+        price);
   }
 
   /** The same, leaving agents this way at shutdown. */
@@ -176,7 +209,8 @@ public record ControllerConfig(
         tls,
         s,
         retention,
-        metrics);
+        metrics,
+        price);
   }
 
   /** The same, keeping telemetry this long. */
@@ -192,7 +226,8 @@ public record ControllerConfig(
         tls,
         shutdown,
         r,
-        metrics);
+        metrics,
+        price);
   }
 
   /** The same, serving Prometheus {@code /metrics}. */
@@ -208,6 +243,24 @@ public record ControllerConfig(
         tls,
         shutdown,
         retention,
+        settings,
+        price);
+  }
+
+  /** The same, with price-driven dispatch ({@code null}: off). */
+  public ControllerConfig withPrice(PriceSettings settings) {
+    return new ControllerConfig(
+        port,
+        databaseFile,
+        plaintext,
+        telemetryInterval,
+        clock,
+        bindHost,
+        databaseUrl,
+        tls,
+        shutdown,
+        retention,
+        metrics,
         settings);
   }
 
