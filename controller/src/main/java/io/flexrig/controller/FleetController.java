@@ -118,12 +118,13 @@ public final class FleetController implements AutoCloseable {
       rollups = new TelemetryRollups(store, config.retention(), config.clock()).start();
       grid =
           new GridServiceImpl(
-              events,
-              fleet,
-              config.clock(),
-              store,
-              new ComplianceReports(
-                  store.complianceRecords(), store, config.clock(), ZoneOffset.UTC));
+                  events,
+                  fleet,
+                  config.clock(),
+                  store,
+                  new ComplianceReports(
+                      store.complianceRecords(), store, config.clock(), ZoneOffset.UTC))
+              .priceStatus(this::priceStatus);
       ControllerTls tls = config.tls();
       GridTokens tokens =
           tls == null || tls.gridTokenFile() == null
