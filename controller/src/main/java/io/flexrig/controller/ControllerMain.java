@@ -254,21 +254,24 @@ public final class ControllerMain {
       } else if (p.getProperty("metrics-host") != null) {
         throw new IllegalArgumentException("--metrics-host is only used with --metrics-port");
       }
-      return new ControllerConfig(
-          Integer.parseInt(p.getProperty("port").strip()),
-          Path.of(p.getProperty("db").strip()),
-          tls == null,
-          Duration.ofMillis(Long.parseLong(p.getProperty("telemetry-interval-ms").strip())),
-          Clock.systemUTC(),
-          p.getProperty("host").strip(),
-          p.getProperty("db-url") == null ? null : p.getProperty("db-url").strip(),
-          tls,
-          shutdown(p),
-          TelemetryRetention.of(
-              Long.parseLong(p.getProperty("raw-retention-hours", "48").strip()),
-              Long.parseLong(p.getProperty("rollup-retention-days", "400").strip())),
-          metrics,
-          PriceSettings.parse(p::getProperty).orElse(null));
+      return ControllerConfig.builder()
+          .port(Integer.parseInt(p.getProperty("port").strip()))
+          .databaseFile(Path.of(p.getProperty("db").strip()))
+          .plaintext(tls == null)
+          .telemetryInterval(
+              Duration.ofMillis(Long.parseLong(p.getProperty("telemetry-interval-ms").strip())))
+          .clock(Clock.systemUTC())
+          .bindHost(p.getProperty("host").strip())
+          .databaseUrl(p.getProperty("db-url") == null ? null : p.getProperty("db-url").strip())
+          .tls(tls)
+          .shutdown(shutdown(p))
+          .retention(
+              TelemetryRetention.of(
+                  Long.parseLong(p.getProperty("raw-retention-hours", "48").strip()),
+                  Long.parseLong(p.getProperty("rollup-retention-days", "400").strip())))
+          .metrics(metrics)
+          .price(PriceSettings.parse(p::getProperty).orElse(null))
+          .build();
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage(), e);
     }
