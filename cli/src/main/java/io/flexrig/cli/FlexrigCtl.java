@@ -155,6 +155,11 @@ public final class FlexrigCtl implements Runnable {
         group("site", "The site as the controller sees it.", new SiteStatusCommand(root)));
     cli.addSubcommand(
         group(
+            "price",
+            "Price-driven dispatch: price in force, strike prices, rigs curtailed.",
+            new PriceStatusCommand(root)));
+    cli.addSubcommand(
+        group(
             "event",
             "Curtailment events: create, modify, list, inspect, cancel, watch, report.",
             new EventCreateCommand(root),
@@ -209,7 +214,7 @@ public final class FlexrigCtl implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing command: site or event");
+    throw new ParameterException(spec.commandLine(), "missing command: site, price or event");
   }
 
   // ---- what the subcommands share ----

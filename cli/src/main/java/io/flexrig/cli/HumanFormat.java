@@ -7,7 +7,10 @@ import io.flexrig.proto.v1.ComplianceReport;
 import io.flexrig.proto.v1.CurtailmentEvent;
 import io.flexrig.proto.v1.EventState;
 import io.flexrig.proto.v1.EventStatus;
+import io.flexrig.proto.v1.PriceCurtailedRig;
+import io.flexrig.proto.v1.PriceDispatchStatus;
 import io.flexrig.proto.v1.RigContribution;
+import io.flexrig.proto.v1.RigModelStrike;
 import io.flexrig.proto.v1.SetpointKind;
 import io.flexrig.proto.v1.SetpointSchedule;
 import io.flexrig.proto.v1.SetpointStep;
@@ -170,6 +173,51 @@ final class HumanFormat {
         .add("active event", orNone(s.getActiveEventId()))
         .add("observed", when(s.hasObservedAt(), s.getObservedAt()))
         .render();
+  }
+
+  String priceStatus(PriceDispatchStatus s) {
+    if (!s.getEnabled()) {
+      return "price-driven dispatch is off (no price source configured on the controller)\n";
+    }
+    StringBuilder out =
+        new StringBuilder(
+            new Fields()
+                .add(
+                    "price",
+                    s.getPriceKnown()
+                        ? String.format(Locale.ROOT, "%.4f USD/kWh", s.getUsdPerKwh())
+                        : "none in force")
+                .add("source", orNone(s.getSource()))
+                .add("evaluated", when(s.hasEvaluatedAt(), s.getEvaluatedAt()))
+                .add("problem", orNone(s.getProblem()))
+                .add("rigs curtailed", Integer.toString(s.getCurtailedCount()))
+                .render());
+    Table strikes = new Table("MODEL", "REDUCE ABOVE", "BREAK-EVEN", "SLEEP ABOVE");
+    for (RigModelStrike k : s.getStrikesList()) {
+      strikes.row(
+          k.getHardwareProfileId(),
+          k.getReduces() ? usdPerKwh(k.getReduceAboveUsdPerKwh()) : NONE,
+          usdPerKwh(k.getBreakEvenUsdPerKwh()),
+          usdPerKwh(k.getSleepAboveUsdPerKwh()));
+    }
+    out.append('\n').append(strikes.render());
+    if (s.getCurtailedCount() > 0) {
+      Table rigs = new Table("SITE", "RIG", "MODEL", "SETPOINT", "SINCE");
+      for (PriceCurtailedRig r : s.getCurtailedList()) {
+        rigs.row(
+            r.getSiteId(),
+            r.getRigId(),
+            r.getHardwareProfileId(),
+            r.getAsleep() ? "sleep" : String.format(Locale.ROOT, "%.0f W", r.getPowerW()),
+            when(r.hasSince(), r.getSince()));
+      }
+      out.append('\n').append(rigs.render());
+    }
+    return out.toString();
+  }
+
+  private static String usdPerKwh(double v) {
+    return String.format(Locale.ROOT, "%.4f", v);
   }
 
   String event(CurtailmentEvent e) {

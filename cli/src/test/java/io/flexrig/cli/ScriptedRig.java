@@ -45,6 +45,11 @@ final class ScriptedRig implements AutoCloseable {
   private boolean closed; // guarded by this
 
   ScriptedRig(int controllerPort, String siteId, String rigId, double normalW) {
+    this(controllerPort, siteId, rigId, normalW, "test-asic");
+  }
+
+  ScriptedRig(
+      int controllerPort, String siteId, String rigId, double normalW, String hardwareProfileId) {
     this.normalW = normalW;
     this.powerW = normalW;
     this.channel =
@@ -52,17 +57,17 @@ final class ScriptedRig implements AutoCloseable {
                 "127.0.0.1", controllerPort, InsecureChannelCredentials.create())
             .build();
     this.up = FleetServiceGrpc.newStub(channel).connect(new Down());
-    send(AgentMessage.newBuilder().setHello(hello(siteId, rigId)).build());
+    send(AgentMessage.newBuilder().setHello(hello(siteId, rigId, hardwareProfileId)).build());
     ticker.scheduleAtFixedRate(this::sample, 0, 200, TimeUnit.MILLISECONDS);
   }
 
-  private AgentHello hello(String siteId, String rigId) {
+  private AgentHello hello(String siteId, String rigId, String hardwareProfileId) {
     return AgentHello.newBuilder()
         .setRig(
             RigIdentity.newBuilder()
                 .setRigId(rigId)
                 .setSiteId(siteId)
-                .setHardwareProfileId("test-asic"))
+                .setHardwareProfileId(hardwareProfileId))
         .setAgentVersion("test")
         .addCapabilities(
             Capability.newBuilder()

@@ -1,5 +1,6 @@
 package io.flexrig.controller;
 
+import io.flexrig.controller.price.PriceSettings;
 import io.flexrig.controller.store.TelemetryRetention;
 import io.flexrig.metricshttp.MetricsSettings;
 import java.net.InetAddress;
@@ -26,6 +27,7 @@ import java.util.Objects;
  * @param shutdown how agents are drained and redirected when the controller stops
  * @param retention how long raw samples and 1-minute rollups are kept
  * @param metrics where to serve Prometheus {@code /metrics}; null: not served
+ * @param price price-driven dispatch (tariff, real-time price file, 4CP); null: off
  */
 public record ControllerConfig(
     int port,
@@ -38,7 +40,8 @@ public record ControllerConfig(
     ControllerTls tls,
     GracefulShutdown shutdown,
     TelemetryRetention retention,
-    MetricsSettings metrics) {
+    MetricsSettings metrics,
+    PriceSettings price) {
 
   public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(1);
   public static final String LOOPBACK = "127.0.0.1";
@@ -83,6 +86,34 @@ public record ControllerConfig(
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("cannot resolve the bind address '" + host + "'", e);
     }
+  }
+
+  /** Without price-driven dispatch. */
+  public ControllerConfig(
+      int port,
+      Path databaseFile,
+      boolean plaintext,
+      Duration telemetryInterval,
+      Clock clock,
+      String bindHost,
+      String databaseUrl,
+      ControllerTls tls,
+      GracefulShutdown shutdown,
+      TelemetryRetention retention,
+      MetricsSettings metrics) {
+    this(
+        port,
+        databaseFile,
+        plaintext,
+        telemetryInterval,
+        clock,
+        bindHost,
+        databaseUrl,
+        tls,
+        shutdown,
+        retention,
+        metrics,
+        null);
   }
 
   /** Default shutdown and retention, without /metrics. */
@@ -133,82 +164,160 @@ public record ControllerConfig(
 
   /** The same, on the database at a JDBC URL. */
   public ControllerConfig withDatabaseUrl(String url) {
-    return new ControllerConfig(
-        port,
-        databaseFile,
-        plaintext,
-        telemetryInterval,
-        clock,
-        bindHost,
-        url,
-        tls,
-        shutdown,
-        retention,
-        metrics);
+    return toBuilder().databaseUrl(url).build();
   }
 
   /** The same, with mutual TLS instead of plaintext. */
   public ControllerConfig withTls(ControllerTls material) {
-    return new ControllerConfig(
-        port,
-        databaseFile,
-        false,
-        telemetryInterval,
-        clock,
-        bindHost,
-        databaseUrl,
-        material,
-        shutdown,
-        retention,
-        metrics);
+    return toBuilder().plaintext(false).tls(material).build();
   }
 
   /** The same, leaving agents this way at shutdown. */
   public ControllerConfig withShutdown(GracefulShutdown s) {
-    return new ControllerConfig(
-        port,
-        databaseFile,
-        plaintext,
-        telemetryInterval,
-        clock,
-        bindHost,
-        databaseUrl,
-        tls,
-        s,
-        retention,
-        metrics);
+    return toBuilder().shutdown(s).build();
   }
 
   /** The same, keeping telemetry this long. */
   public ControllerConfig withRetention(TelemetryRetention r) {
-    return new ControllerConfig(
-        port,
-        databaseFile,
-        plaintext,
-        telemetryInterval,
-        clock,
-        bindHost,
-        databaseUrl,
-        tls,
-        shutdown,
-        r,
-        metrics);
+    return toBuilder().retention(r).build();
   }
 
   /** The same, serving Prometheus {@code /metrics}. */
   public ControllerConfig withMetrics(MetricsSettings settings) {
-    return new ControllerConfig(
-        port,
-        databaseFile,
-        plaintext,
-        telemetryInterval,
-        clock,
-        bindHost,
-        databaseUrl,
-        tls,
-        shutdown,
-        retention,
-        settings);
+    return toBuilder().metrics(settings).build();
+  }
+
+  /** The same, with price-driven dispatch ({@code null}: off). */
+  public ControllerConfig withPrice(PriceSettings settings) {
+    return toBuilder().price(settings).build();
+  }
+
+  /** A builder holding this configuration's values. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * A builder starting from the defaults of {@link #loopback}: plaintext on loopback, port 0, no
+   * database chosen yet.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds a configuration field by field, so that a copy with one change cannot forget another
+   * field. Validation happens in {@link #build()} (the record's constructor).
+   */
+  public static final class Builder {
+    private int port;
+    private Path databaseFile;
+    private boolean plaintext = true;
+    private Duration telemetryInterval = DEFAULT_TELEMETRY_INTERVAL;
+    private Clock clock;
+    private String bindHost = LOOPBACK;
+    private String databaseUrl;
+    private ControllerTls tls;
+    private GracefulShutdown shutdown;
+    private TelemetryRetention retention;
+    private MetricsSettings metrics;
+    private PriceSettings price;
+
+    private Builder() {}
+
+    private Builder(ControllerConfig c) {
+      port = c.port;
+      databaseFile = c.databaseFile;
+      plaintext = c.plaintext;
+      telemetryInterval = c.telemetryInterval;
+      clock = c.clock;
+      bindHost = c.bindHost;
+      databaseUrl = c.databaseUrl;
+      tls = c.tls;
+      shutdown = c.shutdown;
+      retention = c.retention;
+      metrics = c.metrics;
+      price = c.price;
+    }
+
+    public Builder port(int value) {
+      port = value;
+      return this;
+    }
+
+    public Builder databaseFile(Path value) {
+      databaseFile = value;
+      return this;
+    }
+
+    public Builder plaintext(boolean value) {
+      plaintext = value;
+      return this;
+    }
+
+    public Builder telemetryInterval(Duration value) {
+      telemetryInterval = value;
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      clock = value;
+      return this;
+    }
+
+    public Builder bindHost(String value) {
+      bindHost = value;
+      return this;
+    }
+
+    public Builder databaseUrl(String value) {
+      databaseUrl = value;
+      return this;
+    }
+
+    public Builder tls(ControllerTls value) {
+      tls = value;
+      return this;
+    }
+
+    public Builder shutdown(GracefulShutdown value) {
+      shutdown = value;
+      return this;
+    }
+
+    public Builder retention(TelemetryRetention value) {
+      retention = value;
+      return this;
+    }
+
+    public Builder metrics(MetricsSettings value) {
+      metrics = value;
+      return this;
+    }
+
+    public Builder price(PriceSettings value) {
+      price = value;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException when the values do not make a valid configuration
+     */
+    public ControllerConfig build() {
+      return new ControllerConfig(
+          port,
+          databaseFile,
+          plaintext,
+          telemetryInterval,
+          clock,
+          bindHost,
+          databaseUrl,
+          tls,
+          shutdown,
+          retention,
+          metrics,
+          price);
+    }
   }
 
   /** Plaintext on loopback with a 1 s telemetry interval and the UTC system clock. */

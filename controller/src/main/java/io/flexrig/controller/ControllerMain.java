@@ -2,6 +2,7 @@ package io.flexrig.controller;
 
 import io.flexrig.controller.openadr.OpenAdrLink;
 import io.flexrig.controller.openadr.OpenAdrSettings;
+import io.flexrig.controller.price.PriceSettings;
 import io.flexrig.controller.store.TelemetryRetention;
 import io.flexrig.controller.systemd.ServiceHeartbeat;
 import io.flexrig.metricshttp.MetricsSettings;
@@ -32,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
  * controller --dev-plaintext --port 50051 --db dev.db     # development, loopback only
  * controller --config /etc/flexrig/controller.properties
  * controller --db-url jdbc:postgresql://db.example:5432/flexrig?user=flexrig ...
+ * controller ... --price-fixed-usd-per-kwh 0.048 [--price-file /var/lib/flexrig/prices.csv]
  * </pre>
  *
  * The properties file uses the same names without dashes ({@code port}, {@code db}, {@code host},
@@ -70,6 +72,10 @@ public final class ControllerMain {
 
   private ControllerMain() {}
 
+  private static boolean known(String key) {
+    return KEYS.contains(key) || PriceSettings.KEYS.contains(key);
+  }
+
   public static void main(String[] args) throws InterruptedException {
     ControllerConfig config;
     Optional<OpenAdrSettings> openAdr;
@@ -87,7 +93,11 @@ public final class ControllerMain {
               + " [--openadr-vtn URL --openadr-client-id ID --openadr-secret-file FILE"
               + " --openadr-program NAME --openadr-site SITE [--openadr-simple-kw K1,K2,K3]"
               + " [--openadr-response-s S] [--openadr-poll-s S] [--openadr-ven-name NAME]]"
-              + " [--metrics-port N [--metrics-host ADDR]]");
+              + " [--metrics-port N [--metrics-host ADDR]]"
+              + " [--price-fixed-usd-per-kwh P | --price-tou-file YAML] [--price-file CSV]"
+              + " [--price-4cp-forecast-file CSV (--price-4cp-top-n N | --price-4cp-threshold-mw"
+              + " MW) --price-4cp-transmission-usd-per-kw-year USD] [--price-tick-s S]"
+              + " [--price-deadband F] [--price-min-hold-s S]");
       System.exit(2);
       return;
     }
@@ -207,7 +217,7 @@ public final class ControllerMain {
       String value = args[++i];
       if (name.equals("config")) {
         load(Path.of(value), p);
-      } else if (KEYS.contains(name)) {
+      } else if (known(name)) {
         p.setProperty(name, value);
       } else {
         throw new IllegalArgumentException("unknown option --" + name);
@@ -244,20 +254,24 @@ public final class ControllerMain {
       } else if (p.getProperty("metrics-host") != null) {
         throw new IllegalArgumentException("--metrics-host is only used with --metrics-port");
       }
-      return new ControllerConfig(
-          Integer.parseInt(p.getProperty("port").strip()),
-          Path.of(p.getProperty("db").strip()),
-          tls == null,
-          Duration.ofMillis(Long.parseLong(p.getProperty("telemetry-interval-ms").strip())),
-          Clock.systemUTC(),
-          p.getProperty("host").strip(),
-          p.getProperty("db-url") == null ? null : p.getProperty("db-url").strip(),
-          tls,
-          shutdown(p),
-          TelemetryRetention.of(
-              Long.parseLong(p.getProperty("raw-retention-hours", "48").strip()),
-              Long.parseLong(p.getProperty("rollup-retention-days", "400").strip())),
-          metrics);
+      return ControllerConfig.builder()
+          .port(Integer.parseInt(p.getProperty("port").strip()))
+          .databaseFile(Path.of(p.getProperty("db").strip()))
+          .plaintext(tls == null)
+          .telemetryInterval(
+              Duration.ofMillis(Long.parseLong(p.getProperty("telemetry-interval-ms").strip())))
+          .clock(Clock.systemUTC())
+          .bindHost(p.getProperty("host").strip())
+          .databaseUrl(p.getProperty("db-url") == null ? null : p.getProperty("db-url").strip())
+          .tls(tls)
+          .shutdown(shutdown(p))
+          .retention(
+              TelemetryRetention.of(
+                  Long.parseLong(p.getProperty("raw-retention-hours", "48").strip()),
+                  Long.parseLong(p.getProperty("rollup-retention-days", "400").strip())))
+          .metrics(metrics)
+          .price(PriceSettings.parse(p::getProperty).orElse(null))
+          .build();
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage(), e);
     }
@@ -294,7 +308,7 @@ public final class ControllerMain {
       throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
     }
     for (String name : fromFile.stringPropertyNames()) {
-      if (!KEYS.contains(name)) {
+      if (!known(name)) {
         throw new IllegalArgumentException(file + ": unknown key '" + name + "'");
       }
       into.setProperty(name, fromFile.getProperty(name));

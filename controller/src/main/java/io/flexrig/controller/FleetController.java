@@ -11,6 +11,14 @@ import io.flexrig.controller.grpc.GridTokens;
 import io.flexrig.controller.grpc.InternalGridDoor;
 import io.flexrig.controller.grpc.SessionRegistry;
 import io.flexrig.controller.metrics.FleetMetrics;
+import io.flexrig.controller.price.PeakAvoidance;
+import io.flexrig.controller.price.PriceCurtailment;
+import io.flexrig.controller.price.PriceFeed;
+import io.flexrig.controller.price.PriceSettings;
+import io.flexrig.controller.price.PriceStack;
+import io.flexrig.controller.price.PriceStatus;
+import io.flexrig.controller.price.StrikeBook;
+import io.flexrig.controller.price.VtnPriceFeed;
 import io.flexrig.controller.store.ControllerStore;
 import io.flexrig.controller.store.StoredRig;
 import io.flexrig.controller.store.TelemetryRollups;
@@ -30,6 +38,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +77,8 @@ public final class FleetController implements AutoCloseable {
   private ThreadPoolExecutor executor;
   private Server server;
   private MetricsEndpoint metrics;
+  private VtnPriceFeed vtnPrices;
+  private volatile PriceCurtailment priceDispatch;
   private boolean closed;
 
   public FleetController(ControllerConfig config) {
@@ -105,12 +118,13 @@ public final class FleetController implements AutoCloseable {
       rollups = new TelemetryRollups(store, config.retention(), config.clock()).start();
       grid =
           new GridServiceImpl(
-              events,
-              fleet,
-              config.clock(),
-              store,
-              new ComplianceReports(
-                  store.complianceRecords(), store, config.clock(), ZoneOffset.UTC));
+                  events,
+                  fleet,
+                  config.clock(),
+                  store,
+                  new ComplianceReports(
+                      store.complianceRecords(), store, config.clock(), ZoneOffset.UTC))
+              .priceStatus(this::priceStatus);
       ControllerTls tls = config.tls();
       GridTokens tokens =
           tls == null || tls.gridTokenFile() == null
@@ -145,6 +159,7 @@ public final class FleetController implements AutoCloseable {
               .addService(health.getHealthService())
               .build()
               .start();
+      startPriceDispatch();
       if (config.metrics() != null) {
         ControllerStore s = store;
         ThreadPoolExecutor rpc = executor;
@@ -152,12 +167,13 @@ public final class FleetController implements AutoCloseable {
             MetricsEndpoint.start(
                 config.metrics(),
                 new FleetMetrics(
-                    fleet,
-                    events,
-                    sessions::size,
-                    () -> s.writer().backlog(),
-                    () -> rpc.getQueue().size(),
-                    config.clock()));
+                        fleet,
+                        events,
+                        sessions::size,
+                        () -> s.writer().backlog(),
+                        () -> rpc.getQueue().size(),
+                        config.clock())
+                    .price(this::priceStatus));
         log.info("/metrics on {}:{}", config.metrics().bindAddress(), metrics.port());
       }
     } catch (IOException e) {
@@ -178,6 +194,61 @@ public final class FleetController implements AutoCloseable {
         config.plaintext() ? "PLAINTEXT, development only" : "mTLS",
         store.url());
     return this;
+  }
+
+  /**
+   * Price-driven dispatch, when configured: the VTN's PRICE intervals first, then the configured
+   * feeds; it leaves a site under an active grid event to that event.
+   */
+  private void startPriceDispatch() {
+    PriceSettings settings = config.price();
+    if (settings == null) {
+      return;
+    }
+    vtnPrices = new VtnPriceFeed();
+    List<PriceFeed> feeds = new ArrayList<>();
+    feeds.add(vtnPrices);
+    feeds.addAll(settings.feeds());
+    PriceStack price = new PriceStack(feeds);
+    PeakAvoidance peaks =
+        settings
+            .fourCp()
+            .map(
+                cp ->
+                    new PeakAvoidance(
+                        cp.window(), cp.forecast(), price, cp.transmissionUsdPerKwYear()))
+            .orElseGet(PeakAvoidance::none);
+    CurtailmentEventRunner runner = events;
+    priceDispatch =
+        new PriceCurtailment(
+                fleet,
+                sessions,
+                store,
+                StrikeBook.seeds(),
+                price,
+                peaks,
+                settings.planner(),
+                site -> runner.activeEventOf(site).isPresent(),
+                config.clock())
+            .start(settings.tick());
+    log.info(
+        "Price-driven dispatch every {} s from {} (OpenADR PRICE intervals first){}",
+        settings.tick().toMillis() / 1000.0,
+        settings.feeds().stream().map(PriceFeed::name).toList(),
+        settings.fourCp().isPresent() ? ", with 4CP peak avoidance" : "");
+  }
+
+  /**
+   * Where the OpenADR VEN puts the VTN's PRICE intervals; empty when price-driven dispatch is off.
+   */
+  public synchronized Optional<VtnPriceFeed> vtnPrices() {
+    return Optional.ofNullable(vtnPrices);
+  }
+
+  /** What price-driven dispatch sees and does; empty when it is off. */
+  public Optional<PriceStatus> priceStatus() {
+    PriceCurtailment p = priceDispatch;
+    return p == null ? Optional.empty() : Optional.of(p.status());
   }
 
   /** Asks every agent to leave and waits (bounded) until they did. */
@@ -276,6 +347,9 @@ public final class FleetController implements AutoCloseable {
     }
     if (health != null) {
       health.enterTerminalState();
+    }
+    if (priceDispatch != null) {
+      priceDispatch.close();
     }
     if (events != null) {
       events.close();

@@ -32,6 +32,28 @@ class ControllerMainTest {
   }
 
   @Test
+  void priceDrivenDispatchIsOffUnlessAPriceSourceIsConfigured() throws IOException {
+    assertThat(ControllerMain.parse(new String[] {"--dev-plaintext"}).price()).isNull();
+
+    Path prices = dir.resolve("prices.csv");
+    Files.writeString(prices, "start,minutes,usd_per_mwh\n2026-08-20T19:00:00Z,5,32\n");
+    Path file = dir.resolve("controller.properties");
+    Files.writeString(
+        file,
+        "dev-plaintext=true\nprice-fixed-usd-per-kwh=0.048\nprice-file="
+            + prices
+            + "\nprice-tick-s=15\n");
+    ControllerConfig config = ControllerMain.parse(new String[] {"--config", file.toString()});
+
+    assertThat(config.price().feeds()).hasSize(2);
+    assertThat(config.price().tick()).isEqualTo(Duration.ofSeconds(15));
+
+    Files.writeString(prices, "start,minutes,usd_per_mwh\n2026-08-20T19:00:00Z,five,32\n");
+    assertThatThrownBy(() -> ControllerMain.parse(new String[] {"--config", file.toString()}))
+        .hasMessage(prices + ":2: minutes: expected a number, got 'five'");
+  }
+
+  @Test
   void retentionAndShutdownOptionsReachTheConfig() {
     ControllerConfig config =
         ControllerMain.parse(

@@ -60,7 +60,8 @@ public final class AccessControl implements ServerInterceptor {
           GridServiceGrpc.getListCurtailmentEventsMethod().getFullMethodName(),
           GridServiceGrpc.getWatchEventMethod().getFullMethodName(),
           GridServiceGrpc.getGetSiteStatusMethod().getFullMethodName(),
-          GridServiceGrpc.getGetComplianceReportMethod().getFullMethodName());
+          GridServiceGrpc.getGetComplianceReportMethod().getFullMethodName(),
+          GridServiceGrpc.getGetPriceStatusMethod().getFullMethodName());
   private static final Logger log = LoggerFactory.getLogger(AccessControl.class);
 
   private final boolean plaintext;

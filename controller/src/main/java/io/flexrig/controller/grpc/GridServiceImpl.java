@@ -12,6 +12,7 @@ import io.flexrig.controller.events.InvalidEventException;
 import io.flexrig.controller.events.UnknownEventException;
 import io.flexrig.controller.fleet.FleetState;
 import io.flexrig.controller.fleet.SiteLoad;
+import io.flexrig.controller.price.PriceStatus;
 import io.flexrig.controller.store.AuditEntry;
 import io.flexrig.controller.store.AuditLog;
 import io.flexrig.proto.v1.CancelCurtailmentEventRequest;
@@ -20,11 +21,15 @@ import io.flexrig.proto.v1.CreateCurtailmentEventRequest;
 import io.flexrig.proto.v1.EventStatus;
 import io.flexrig.proto.v1.GetComplianceReportRequest;
 import io.flexrig.proto.v1.GetEventStatusRequest;
+import io.flexrig.proto.v1.GetPriceStatusRequest;
 import io.flexrig.proto.v1.GetSiteStatusRequest;
 import io.flexrig.proto.v1.GridServiceGrpc;
 import io.flexrig.proto.v1.ListCurtailmentEventsRequest;
 import io.flexrig.proto.v1.ListCurtailmentEventsResponse;
 import io.flexrig.proto.v1.ModifyCurtailmentEventRequest;
+import io.flexrig.proto.v1.PriceCurtailedRig;
+import io.flexrig.proto.v1.PriceDispatchStatus;
+import io.flexrig.proto.v1.RigModelStrike;
 import io.flexrig.proto.v1.SiteStatus;
 import io.flexrig.proto.v1.WatchEventRequest;
 import io.grpc.Status;
@@ -42,6 +47,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +71,7 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
   private final AuditLog audit;
   private final ComplianceReports reports;
   private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+  private volatile Supplier<Optional<PriceStatus>> prices = Optional::empty;
   private final ScheduledExecutorService watchTicker =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("grid-watch").daemon(true).factory());
@@ -318,6 +325,54 @@ public final class GridServiceImpl extends GridServiceGrpc.GridServiceImplBase
             .setObservedAt(ProtoMapping.timestamp(clock.instant()))
             .setActiveEventId(events.activeEventOf(siteId).orElse(""))
             .build());
+    responses.onCompleted();
+  }
+
+  /** Answers GetPriceStatus from price-driven dispatch (off until this is called). */
+  public GridServiceImpl priceStatus(Supplier<Optional<PriceStatus>> status) {
+    this.prices = status;
+    return this;
+  }
+
+  @Override
+  public void getPriceStatus(
+      GetPriceStatusRequest request, StreamObserver<PriceDispatchStatus> responses) {
+    Optional<PriceStatus> status = prices.get();
+    PriceDispatchStatus.Builder out = PriceDispatchStatus.newBuilder();
+    if (status.isPresent()) {
+      PriceStatus s = status.get();
+      out.setEnabled(true);
+      s.price()
+          .ifPresent(
+              q -> out.setPriceKnown(true).setUsdPerKwh(q.usdPerKwh()).setSource(q.source()));
+      if (s.at() != null) {
+        out.setEvaluatedAt(ProtoMapping.timestamp(s.at()));
+      }
+      out.setProblem(s.problem().orElse(""));
+      for (PriceStatus.Strike k : s.strikes()) {
+        boolean reduces = Double.isFinite(k.reduceAboveUsdPerKwh());
+        out.addStrikes(
+            RigModelStrike.newBuilder()
+                .setHardwareProfileId(k.profileId())
+                .setReduces(reduces)
+                .setReduceAboveUsdPerKwh(reduces ? k.reduceAboveUsdPerKwh() : 0)
+                .setSleepAboveUsdPerKwh(k.sleepAboveUsdPerKwh())
+                .setBreakEvenUsdPerKwh(k.nameplateBreakEvenUsdPerKwh()));
+      }
+      for (PriceStatus.CurtailedRig r : s.curtailed()) {
+        if (request.getSiteId().isBlank() || request.getSiteId().equals(r.siteId())) {
+          out.addCurtailed(
+              PriceCurtailedRig.newBuilder()
+                  .setSiteId(r.siteId())
+                  .setRigId(r.rigId())
+                  .setHardwareProfileId(r.profileId())
+                  .setAsleep(r.asleep())
+                  .setPowerW(r.powerW())
+                  .setSince(ProtoMapping.timestamp(r.since())));
+        }
+      }
+    }
+    responses.onNext(out.build());
     responses.onCompleted();
   }
 

@@ -8,6 +8,7 @@ import io.flexrig.controller.fleet.FleetState;
 import io.flexrig.controller.fleet.RigSample;
 import io.flexrig.controller.fleet.RigView;
 import io.flexrig.controller.fleet.SiteLoad;
+import io.flexrig.controller.price.PriceStatus;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The fleet as Prometheus sees it: per site the rigs and their power as the dispatcher sees them,
@@ -54,6 +56,11 @@ public final class FleetMetrics implements MultiCollector {
   public static final String EVENT_DEADLINE = "flexrig_event_deadline_timestamp_seconds";
   public static final String EVENT_END = "flexrig_event_end_timestamp_seconds";
   public static final String EVENT_DEADLINE_MET = "flexrig_event_deadline_met";
+  public static final String PRICE = "flexrig_price_usd_per_kwh";
+  public static final String PRICE_KNOWN = "flexrig_price_known";
+  public static final String PRICE_STRIKE = "flexrig_price_strike_usd_per_kwh";
+  public static final String PRICE_CURTAILED = "flexrig_price_rig_curtailed";
+  public static final String PRICE_RIGS_CURTAILED = "flexrig_price_rigs_curtailed";
 
   private final FleetState fleet;
   private final CurtailmentEventRunner events;
@@ -61,6 +68,7 @@ public final class FleetMetrics implements MultiCollector {
   private final IntSupplier storeQueue;
   private final IntSupplier rpcQueue;
   private final Clock clock;
+  private volatile Supplier<Optional<PriceStatus>> price = Optional::empty;
 
   /**
    * @param sessions live agent sessions
@@ -80,6 +88,12 @@ public final class FleetMetrics implements MultiCollector {
     this.storeQueue = storeQueue;
     this.rpcQueue = rpcQueue;
     this.clock = clock;
+  }
+
+  /** Also exports price-driven dispatch: the price in force, strike prices, curtailed rigs. */
+  public FleetMetrics price(Supplier<Optional<PriceStatus>> status) {
+    this.price = status;
+    return this;
   }
 
   @Override
@@ -138,6 +152,7 @@ public final class FleetMetrics implements MultiCollector {
     f.gauge(
         STORE_QUEUE, "Writes waiting for the store's writer", storeQueue.getAsInt(), Labels.EMPTY);
     f.gauge(RPC_QUEUE, "gRPC calls waiting for a thread", rpcQueue.getAsInt(), Labels.EMPTY);
+    price.get().ifPresent(p -> price(f, p));
     return f.snapshots();
   }
 
@@ -168,6 +183,64 @@ public final class FleetMetrics implements MultiCollector {
         "1 once the target was met at or before the deadline",
         event.deadlineMet() ? 1 : 0,
         l);
+  }
+
+  private void price(Families f, PriceStatus p) {
+    f.gauge(
+        PRICE_KNOWN,
+        "1 while a power price is in force for price-driven dispatch",
+        p.price().isPresent() ? 1 : 0,
+        Labels.EMPTY);
+    p.price()
+        .ifPresent(
+            q ->
+                f.gauge(
+                    PRICE,
+                    "The power price in force and its source",
+                    q.usdPerKwh(),
+                    Labels.of("source", q.source())));
+    for (PriceStatus.Strike s : p.strikes()) {
+      strike(f, s.profileId(), "reduce", s.reduceAboveUsdPerKwh());
+      strike(f, s.profileId(), "sleep", s.sleepAboveUsdPerKwh());
+      strike(f, s.profileId(), "break_even", s.nameplateBreakEvenUsdPerKwh());
+    }
+    java.util.Map<String, Integer> bySite = new java.util.TreeMap<>();
+    for (String site : fleet.sites()) {
+      bySite.put(site, 0);
+    }
+    for (PriceStatus.CurtailedRig r : p.curtailed()) {
+      bySite.merge(r.siteId(), 1, Integer::sum);
+      f.gauge(
+          PRICE_CURTAILED,
+          "Power a rig holds on a price-driven setpoint (label setpoint: sleep or power_target)",
+          r.powerW(),
+          Labels.of(
+              "site",
+              r.siteId(),
+              "rig",
+              r.rigId(),
+              "profile",
+              r.profileId(),
+              "setpoint",
+              r.asleep() ? "sleep" : "power_target"));
+    }
+    bySite.forEach(
+        (site, n) ->
+            f.gauge(
+                PRICE_RIGS_CURTAILED,
+                "Rigs holding a price-driven setpoint",
+                n,
+                Labels.of("site", site)));
+  }
+
+  private static void strike(Families f, String profile, String level, double usdPerKwh) {
+    if (Double.isFinite(usdPerKwh)) {
+      f.gauge(
+          PRICE_STRIKE,
+          "Strike prices of the connected rig models: reduce, sleep, break_even at nameplate",
+          usdPerKwh,
+          Labels.of("profile", profile, "level", level));
+    }
   }
 
   /** Data points gathered by family, in first-seen order; families without points still show. */

@@ -1,6 +1,7 @@
 package io.flexrig.controller.openadr;
 
 import com.google.protobuf.Timestamp;
+import io.flexrig.controller.price.VtnPriceFeed;
 import io.flexrig.openadr.EventCancelled;
 import io.flexrig.openadr.EventRef;
 import io.flexrig.openadr.GridSignal;
@@ -66,6 +67,7 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
   private final Duration responseTime;
   private final Clock clock;
   private final UsageReporter reporter;
+  private final VtnPriceFeed prices;
   // One worker per OpenADR notification and per watched event; the listener itself returns at once.
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, List<Created>> curtailmentsByOpenAdrEvent = new ConcurrentHashMap<>();
@@ -82,6 +84,21 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
       Duration responseTime,
       Clock clock,
       UsageReporter reporter) {
+    this(siteId, grid, responseTime, clock, reporter, null);
+  }
+
+  /**
+   * @param prices where PRICE intervals go, so the VTN's price drives price-driven dispatch; null
+   *     when price-driven dispatch is off (PRICE events are then only logged)
+   */
+  public OpenAdrBridge(
+      String siteId,
+      GridServiceBlockingStub grid,
+      Duration responseTime,
+      Clock clock,
+      UsageReporter reporter,
+      VtnPriceFeed prices) {
+    this.prices = prices;
     this.siteId = siteId;
     this.grid = grid;
     this.responseTime = responseTime;
@@ -112,6 +129,7 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
 
   private void apply(EventRef ref, List<GridSignal> signals) {
     List<Wanted> wanted = new ArrayList<>();
+    boolean priced = false;
     for (GridSignal signal : signals) {
       switch (signal) {
         case ReduceLoad r when r.kw() > 0 ->
@@ -153,15 +171,13 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
                   b -> b.setSetpointSchedule(schedule),
                   b -> b.setSetpointSchedule(schedule)));
         }
-        case PriceSignal p ->
-            log.info(
-                "OpenADR event {}: {} price intervals received; price-driven curtailment is"
-                    + " decided by the strike-price rules, not dispatched as an event",
-                ref.eventId(),
-                p.steps().size());
+        case PriceSignal p -> priced |= price(ref, p);
         case EventCancelled c ->
             log.info("OpenADR event {} {}: its curtailments were cancelled", ref, c.reason());
       }
+    }
+    if (!priced && prices != null) {
+      prices.cancel(ref.eventId()); // cancelled, or modified into something without prices
     }
     // A modified OpenADR event replaces all that was said before about it: the same single
     // curtailment changes in place when it can (no release and re-curtail of the rigs), anything
@@ -183,6 +199,47 @@ public final class OpenAdrBridge implements GridSignalListener, AutoCloseable {
     if (!created.isEmpty()) {
       curtailmentsByOpenAdrEvent.put(ref.eventId(), List.copyOf(created));
     }
+  }
+
+  /**
+   * Hands a PRICE signal's intervals to price-driven dispatch, which compares them with each rig
+   * model's strike prices (no curtailment event: the price decides rig by rig).
+   *
+   * @return whether the prices were taken
+   */
+  private boolean price(EventRef ref, PriceSignal p) {
+    if (prices == null) {
+      log.info(
+          "OpenADR event {}: {} price intervals received but price-driven dispatch is off"
+              + " (configure a tariff, e.g. --price-fixed-usd-per-kwh, to follow VTN prices)",
+          ref.eventId(),
+          p.steps().size());
+      return false;
+    }
+    if (!"USD".equalsIgnoreCase(p.currency())) {
+      log.warn(
+          "OpenADR event {}: prices in {} ignored; strike prices are in USD",
+          ref.eventId(),
+          p.currency());
+      return false;
+    }
+    try {
+      prices.prices(
+          ref.eventId(),
+          p.steps().stream()
+              .map(s -> new VtnPriceFeed.Step(s.start(), s.duration(), s.value()))
+              .toList());
+    } catch (IllegalArgumentException e) {
+      log.warn("OpenADR event {}: prices not usable: {}", ref.eventId(), e.getMessage());
+      return false;
+    }
+    log.info(
+        "OpenADR event {}: {} price intervals from {} to {} drive price-driven dispatch",
+        ref.eventId(),
+        p.steps().size(),
+        p.start(),
+        p.end());
+    return true;
   }
 
   /** Changes the curtailment in place when only its target or end changed; empty otherwise. */

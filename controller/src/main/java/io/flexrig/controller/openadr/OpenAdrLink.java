@@ -48,7 +48,8 @@ public final class OpenAdrLink implements AutoCloseable {
             GridServiceGrpc.newBlockingStub(door.channel()),
             settings.responseTime(),
             clock,
-            (eventId, intervals) -> venRef.get().postUsageReport(eventId, intervals));
+            (eventId, intervals) -> venRef.get().postUsageReport(eventId, intervals),
+            controller.vtnPrices().orElse(null));
     VenClient ven =
         new VenClient(
             VenConfig.of(

@@ -14,9 +14,12 @@ import io.flexrig.core.profile.HardwareProfile;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -55,6 +58,9 @@ public final class PriceCurtailment implements AutoCloseable {
   private final Clock clock;
   private final Map<String, Instant> onOffAt = new ConcurrentHashMap<>();
   private final Map<String, Instant> changedAt = new ConcurrentHashMap<>();
+  private volatile Instant lastTickAt;
+  private volatile PriceFeed.Quote lastQuote;
+  private volatile String lastProblem;
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("price-curtailment").daemon(true).factory());
@@ -104,14 +110,31 @@ public final class PriceCurtailment implements AutoCloseable {
    */
   public int tick() {
     Instant now = clock.instant();
-    double usdPerKwh;
+    lastTickAt = now;
+    PriceFeed.Quote quote;
     try {
-      usdPerKwh = price.usdPerKwhAt(now);
+      quote =
+          price instanceof PriceStack stack
+              ? stack.quoteAt(now)
+              : new PriceFeed.Quote(price.usdPerKwhAt(now), "tariff");
     } catch (PriceNotPublishedException e) {
       // No price, no decision: setpoints lapse by themselves if this lasts.
-      log.warn("No power price at {}: price-driven setpoints left as they are", now);
+      if (lastQuote != null || lastProblem == null) {
+        log.warn("{}: price-driven setpoints left as they are", e.getMessage());
+      }
+      lastQuote = null;
+      lastProblem = e.getMessage();
       return 0;
     }
+    PriceFeed.Quote before = lastQuote;
+    if (before == null
+        || before.usdPerKwh() != quote.usdPerKwh()
+        || !before.source().equals(quote.source())) {
+      log.info("Power price in force: {} USD/kWh from {}", quote.usdPerKwh(), quote.source());
+    }
+    lastQuote = quote;
+    lastProblem = null;
+    double usdPerKwh = quote.usdPerKwh();
     int sent = 0;
     for (String siteId : fleet.sites()) {
       if (siteUnderGridEvent.test(siteId)) {
@@ -244,6 +267,59 @@ public final class PriceCurtailment implements AutoCloseable {
       onOffAt.put(rig.rigId(), now);
     }
     return true;
+  }
+
+  /** The price in force at the last tick, the strikes of connected models and curtailed rigs. */
+  public PriceStatus status() {
+    Map<String, PriceStatus.Strike> models = new TreeMap<>();
+    List<PriceStatus.CurtailedRig> curtailed = new ArrayList<>();
+    for (String siteId : fleet.sites().stream().sorted().toList()) {
+      String eventId = eventIdOf(siteId);
+      for (RigView rig : fleet.rigsOfSite(siteId)) {
+        String profileId = rig.registration().hardwareProfileId();
+        if (rig.connected() && !models.containsKey(profileId)) {
+          strikes
+              .of(profileId)
+              .ifPresent(
+                  s ->
+                      models.put(
+                          profileId,
+                          new PriceStatus.Strike(
+                              profileId,
+                              s.reduceAboveUsdPerKwh(),
+                              s.sleepAboveUsdPerKwh(),
+                              s.nameplateBreakEvenUsdPerKwh())));
+        }
+        Optional<HeldCommand> held = rig.command();
+        if (held.isPresent() && held.get().eventId().equals(eventId)) {
+          Setpoint sp = held.get().setpoint();
+          curtailed.add(
+              new PriceStatus.CurtailedRig(
+                  siteId,
+                  rig.rigId(),
+                  profileId,
+                  sp instanceof Setpoint.Sleep,
+                  sp instanceof Setpoint.PowerTarget(double w)
+                      ? w
+                      : rig.registration().nameplate().sleepPowerW(),
+                  held.get().issuedAt()));
+        }
+      }
+    }
+    String problem = lastProblem;
+    if (problem == null && price instanceof PriceStack stack) {
+      for (PriceFeed feed : stack.feeds()) {
+        if (feed instanceof PriceFileFeed file && file.lastError().isPresent()) {
+          problem = file.lastError().get();
+        }
+      }
+    }
+    return new PriceStatus(
+        lastTickAt,
+        Optional.ofNullable(lastQuote),
+        Optional.ofNullable(problem),
+        List.copyOf(models.values()),
+        curtailed);
   }
 
   /** The event id price-driven commands of a site carry. */
