@@ -1,5 +1,6 @@
 package io.flexrig.controller;
 
+import io.flexrig.controller.hybrid.HybridSettings;
 import io.flexrig.controller.price.PriceSettings;
 import io.flexrig.controller.store.TelemetryRetention;
 import io.flexrig.metricshttp.MetricsSettings;
@@ -28,6 +29,7 @@ import java.util.Objects;
  * @param retention how long raw samples and 1-minute rollups are kept
  * @param metrics where to serve Prometheus {@code /metrics}; null: not served
  * @param price price-driven dispatch (tariff, real-time price file, 4CP); null: off
+ * @param hybrid the mining/AI choice of hybrid sites (needs {@code price}); null: off
  */
 public record ControllerConfig(
     int port,
@@ -41,7 +43,8 @@ public record ControllerConfig(
     GracefulShutdown shutdown,
     TelemetryRetention retention,
     MetricsSettings metrics,
-    PriceSettings price) {
+    PriceSettings price,
+    HybridSettings hybrid) {
 
   public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(1);
   public static final String LOOPBACK = "127.0.0.1";
@@ -71,6 +74,11 @@ public record ControllerConfig(
       throw new IllegalArgumentException(
           "TLS material is required (certificate, key, site CA); plaintext is a development"
               + " mode only");
+    }
+    if (hybrid != null && price == null) {
+      throw new IllegalArgumentException(
+          "--hybrid-sites needs a power price: --price-fixed-usd-per-kwh, --price-tou-file or"
+              + " --price-file");
     }
     if (plaintext && !isLoopback(bindHost)) {
       throw new IllegalArgumentException(
@@ -113,6 +121,7 @@ public record ControllerConfig(
         shutdown,
         retention,
         metrics,
+        null,
         null);
   }
 
@@ -192,6 +201,11 @@ public record ControllerConfig(
     return toBuilder().price(settings).build();
   }
 
+  /** The same, with the mining/AI choice of hybrid sites ({@code null}: off). */
+  public ControllerConfig withHybrid(HybridSettings settings) {
+    return toBuilder().hybrid(settings).build();
+  }
+
   /** A builder holding this configuration's values. */
   public Builder toBuilder() {
     return new Builder(this);
@@ -222,6 +236,7 @@ public record ControllerConfig(
     private TelemetryRetention retention;
     private MetricsSettings metrics;
     private PriceSettings price;
+    private HybridSettings hybrid;
 
     private Builder() {}
 
@@ -238,6 +253,7 @@ public record ControllerConfig(
       retention = c.retention;
       metrics = c.metrics;
       price = c.price;
+      hybrid = c.hybrid;
     }
 
     public Builder port(int value) {
@@ -300,6 +316,11 @@ public record ControllerConfig(
       return this;
     }
 
+    public Builder hybrid(HybridSettings value) {
+      hybrid = value;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException when the values do not make a valid configuration
      */
@@ -316,7 +337,8 @@ public record ControllerConfig(
           shutdown,
           retention,
           metrics,
-          price);
+          price,
+          hybrid);
     }
   }
 

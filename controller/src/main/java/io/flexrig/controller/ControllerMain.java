@@ -1,5 +1,6 @@
 package io.flexrig.controller;
 
+import io.flexrig.controller.hybrid.HybridSettings;
 import io.flexrig.controller.openadr.OpenAdrLink;
 import io.flexrig.controller.openadr.OpenAdrSettings;
 import io.flexrig.controller.price.PriceSettings;
@@ -34,6 +35,7 @@ import java.util.concurrent.CountDownLatch;
  * controller --config /etc/flexrig/controller.properties
  * controller --db-url jdbc:postgresql://db.example:5432/flexrig?user=flexrig ...
  * controller ... --price-fixed-usd-per-kwh 0.048 [--price-file /var/lib/flexrig/prices.csv]
+ * controller ... --price-fixed-usd-per-kwh 0.048 --hybrid-sites west-feeder   # mining or AI
  * </pre>
  *
  * The properties file uses the same names without dashes ({@code port}, {@code db}, {@code host},
@@ -73,7 +75,9 @@ public final class ControllerMain {
   private ControllerMain() {}
 
   private static boolean known(String key) {
-    return KEYS.contains(key) || PriceSettings.KEYS.contains(key);
+    return KEYS.contains(key)
+        || PriceSettings.KEYS.contains(key)
+        || HybridSettings.KEYS.contains(key);
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -97,7 +101,10 @@ public final class ControllerMain {
               + " [--price-fixed-usd-per-kwh P | --price-tou-file YAML] [--price-file CSV]"
               + " [--price-4cp-forecast-file CSV (--price-4cp-top-n N | --price-4cp-threshold-mw"
               + " MW) --price-4cp-transmission-usd-per-kw-year USD] [--price-tick-s S]"
-              + " [--price-deadband F] [--price-min-hold-s S]");
+              + " [--price-deadband F] [--price-min-hold-s S]"
+              + " [--hybrid-sites SITE,.. [--hybrid-switching-cost-usd USD] [--hybrid-min-hold-s S]"
+              + " [--hybrid-deadband-usd-per-hour USD] [--hybrid-tick-s S]"
+              + " [--hybrid-ai-usd-per-gpu-hour USD [--hybrid-ai-utilisation F]]]");
       System.exit(2);
       return;
     }
@@ -271,6 +278,7 @@ public final class ControllerMain {
                   Long.parseLong(p.getProperty("rollup-retention-days", "400").strip())))
           .metrics(metrics)
           .price(PriceSettings.parse(p::getProperty).orElse(null))
+          .hybrid(HybridSettings.parse(p::getProperty).orElse(null))
           .build();
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage(), e);

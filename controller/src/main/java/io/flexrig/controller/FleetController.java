@@ -3,6 +3,7 @@ package io.flexrig.controller;
 import io.flexrig.controller.compliance.ComplianceReports;
 import io.flexrig.controller.dispatch.Dispatcher;
 import io.flexrig.controller.events.CurtailmentEventRunner;
+import io.flexrig.controller.events.StandingCommands;
 import io.flexrig.controller.fleet.FleetState;
 import io.flexrig.controller.grpc.AccessControl;
 import io.flexrig.controller.grpc.FleetServiceImpl;
@@ -10,6 +11,9 @@ import io.flexrig.controller.grpc.GridServiceImpl;
 import io.flexrig.controller.grpc.GridTokens;
 import io.flexrig.controller.grpc.InternalGridDoor;
 import io.flexrig.controller.grpc.SessionRegistry;
+import io.flexrig.controller.hybrid.HybridSettings;
+import io.flexrig.controller.hybrid.HybridSite;
+import io.flexrig.controller.hybrid.HybridSwitching;
 import io.flexrig.controller.metrics.FleetMetrics;
 import io.flexrig.controller.price.PeakAvoidance;
 import io.flexrig.controller.price.PriceCurtailment;
@@ -22,6 +26,11 @@ import io.flexrig.controller.price.VtnPriceFeed;
 import io.flexrig.controller.store.ControllerStore;
 import io.flexrig.controller.store.StoredRig;
 import io.flexrig.controller.store.TelemetryRollups;
+import io.flexrig.core.economics.EconomicsSeeds;
+import io.flexrig.core.economics.PowerPrice;
+import io.flexrig.core.economics.SeedScenario;
+import io.flexrig.core.economics.WorkloadDecision;
+import io.flexrig.core.profile.ProfileCatalog;
 import io.flexrig.metricshttp.MetricsEndpoint;
 import io.flexrig.proto.v1.FleetServiceGrpc;
 import io.flexrig.proto.v1.GridServiceGrpc;
@@ -79,6 +88,7 @@ public final class FleetController implements AutoCloseable {
   private MetricsEndpoint metrics;
   private VtnPriceFeed vtnPrices;
   private volatile PriceCurtailment priceDispatch;
+  private volatile HybridSwitching hybridSwitching;
   private boolean closed;
 
   public FleetController(ControllerConfig config) {
@@ -231,11 +241,44 @@ public final class FleetController implements AutoCloseable {
                 site -> runner.activeEventOf(site).isPresent(),
                 config.clock())
             .start(settings.tick());
+    startHybridSwitching(price, runner);
     log.info(
         "Price-driven dispatch every {} s from {} (OpenADR PRICE intervals first){}",
         settings.tick().toMillis() / 1000.0,
         settings.feeds().stream().map(PriceFeed::name).toList(),
         settings.fourCp().isPresent() ? ", with 4CP peak avoidance" : "");
+  }
+
+  /** The mining/AI choice of hybrid sites, at the same power price as price-driven dispatch. */
+  private void startHybridSwitching(PowerPrice price, CurtailmentEventRunner runner) {
+    HybridSettings settings = config.hybrid();
+    if (settings == null) {
+      return;
+    }
+    EconomicsSeeds seeds = EconomicsSeeds.builtIn();
+    hybridSwitching =
+        new HybridSwitching(
+                fleet,
+                new StandingCommands(fleet, sessions, store),
+                ProfileCatalog.builtIn()::byId,
+                SeedScenario.builtIn().latest().hashprice(),
+                id -> settings.aiRate().or(() -> Optional.ofNullable(seeds.aiRevenue().get(id))),
+                price,
+                settings.sites(),
+                site -> runner.activeEventOf(site).isPresent(),
+                config.clock())
+            .start(settings.tick());
+    log.info(
+        "Hybrid sites {} choose mining or AI every {} s ({})",
+        settings.sites().stream().map(HybridSite::siteId).toList(),
+        settings.tick().toMillis() / 1000.0,
+        settings.sites().getFirst().policy());
+  }
+
+  /** The last mining/AI decision for a hybrid site; empty when none was made or it is off. */
+  public Optional<WorkloadDecision> hybridDecision(String siteId) {
+    HybridSwitching h = hybridSwitching;
+    return h == null ? Optional.empty() : h.lastDecision(siteId);
   }
 
   /**
@@ -347,6 +390,9 @@ public final class FleetController implements AutoCloseable {
     }
     if (health != null) {
       health.enterTerminalState();
+    }
+    if (hybridSwitching != null) {
+      hybridSwitching.close();
     }
     if (priceDispatch != null) {
       priceDispatch.close();

@@ -3,6 +3,7 @@ package io.flexrig.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flexrig.controller.hybrid.HybridSite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,54 @@ class ControllerMainTest {
     Files.writeString(prices, "start,minutes,usd_per_mwh\n2026-08-20T19:00:00Z,five,32\n");
     assertThatThrownBy(() -> ControllerMain.parse(new String[] {"--config", file.toString()}))
         .hasMessage(prices + ":2: minutes: expected a number, got 'five'");
+  }
+
+  @Test
+  void hybridSitesNeedAPriceAndNameTheWrongOption() {
+    ControllerConfig config =
+        ControllerMain.parse(
+            new String[] {
+              "--dev-plaintext",
+              "--price-fixed-usd-per-kwh",
+              "0.04",
+              "--hybrid-sites",
+              "west, east",
+              "--hybrid-min-hold-s",
+              "1800",
+              "--hybrid-ai-usd-per-gpu-hour",
+              "0.25",
+              "--hybrid-ai-utilisation",
+              "0.8"
+            });
+    assertThat(config.hybrid().sites())
+        .extracting(HybridSite::siteId)
+        .containsExactly("west", "east");
+    assertThat(config.hybrid().sites().getFirst().policy().minHold())
+        .isEqualTo(Duration.ofMinutes(30));
+    assertThat(config.hybrid().aiRate().orElseThrow().expectedUsdPerGpuHour()).isEqualTo(0.2);
+    assertThat(ControllerMain.parse(new String[] {"--dev-plaintext"}).hybrid()).isNull();
+
+    assertThatThrownBy(
+            () -> ControllerMain.parse(new String[] {"--dev-plaintext", "--hybrid-sites", "west"}))
+        .hasMessageContaining("--hybrid-sites needs a power price");
+    assertThatThrownBy(
+            () ->
+                ControllerMain.parse(new String[] {"--dev-plaintext", "--hybrid-min-hold-s", "60"}))
+        .hasMessage(
+            "--hybrid-min-hold-s needs --hybrid-sites (the sites that choose mining or AI)");
+    assertThatThrownBy(
+            () ->
+                ControllerMain.parse(
+                    new String[] {
+                      "--dev-plaintext",
+                      "--price-fixed-usd-per-kwh",
+                      "0.04",
+                      "--hybrid-sites",
+                      "west",
+                      "--hybrid-switching-cost-usd",
+                      "lots"
+                    }))
+        .hasMessage("--hybrid-*: --hybrid-switching-cost-usd: expected a number, got 'lots'");
   }
 
   @Test

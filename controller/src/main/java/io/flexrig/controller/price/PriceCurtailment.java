@@ -3,7 +3,7 @@ package io.flexrig.controller.price;
 import io.flexrig.controller.dispatch.Setpoint;
 import io.flexrig.controller.events.CommandSender;
 import io.flexrig.controller.events.EventJournal;
-import io.flexrig.controller.events.RigCommand;
+import io.flexrig.controller.events.StandingCommands;
 import io.flexrig.controller.fleet.FleetState;
 import io.flexrig.controller.fleet.HeldCommand;
 import io.flexrig.controller.fleet.RigView;
@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,14 +41,12 @@ import org.slf4j.LoggerFactory;
 public final class PriceCurtailment implements AutoCloseable {
 
   /** A price-driven command lapses this long after it was sent unless refreshed. */
-  public static final Duration COMMAND_TTL = Duration.ofMinutes(15);
+  public static final Duration COMMAND_TTL = StandingCommands.TTL;
 
   private static final Logger log = LoggerFactory.getLogger(PriceCurtailment.class);
-  private static final Duration REFRESH_AFTER = COMMAND_TTL.dividedBy(2);
 
   private final FleetState fleet;
-  private final CommandSender sender;
-  private final EventJournal journal;
+  private final StandingCommands standing;
   private final StrikeBook strikes;
   private final PowerPrice price;
   private final PeakAvoidance peaks;
@@ -76,8 +73,7 @@ public final class PriceCurtailment implements AutoCloseable {
       Predicate<String> siteUnderGridEvent,
       Clock clock) {
     this.fleet = Objects.requireNonNull(fleet, "fleet");
-    this.sender = Objects.requireNonNull(sender, "sender");
-    this.journal = Objects.requireNonNull(journal, "journal");
+    this.standing = new StandingCommands(fleet, sender, journal);
     this.strikes = Objects.requireNonNull(strikes, "strikes");
     this.price = Objects.requireNonNull(price, "price");
     this.peaks = Objects.requireNonNull(peaks, "peaks");
@@ -181,20 +177,13 @@ public final class PriceCurtailment implements AutoCloseable {
             secondsSince(changedAt.get(rig.rigId()), now));
     PriceDecision decision = planner.decide(input, usdPerKwh, peaks.curtail(s, now));
     return switch (decision) {
-      case PriceDecision.Keep k -> refresh(rig, held, eventId, now);
+      case PriceDecision.Keep k -> standing.refreshIfDue(rig, held, now);
       case PriceDecision.Run r -> held.isPresent() && release(rig, eventId, asleep, now);
       case PriceDecision.Reduce(double w) ->
           send(rig, eventId, new Setpoint.PowerTarget(w), asleep, now, usdPerKwh, decision);
       case PriceDecision.Sleep sl ->
           send(rig, eventId, new Setpoint.Sleep(), false, now, usdPerKwh, decision);
     };
-  }
-
-  private boolean refresh(RigView rig, Optional<HeldCommand> held, String eventId, Instant now) {
-    if (held.isEmpty() || held.get().issuedAt().plus(REFRESH_AFTER).isAfter(now)) {
-      return false;
-    }
-    return command(rig, eventId, held.get().setpoint(), now);
   }
 
   private boolean send(
@@ -211,7 +200,7 @@ public final class PriceCurtailment implements AutoCloseable {
         rig.rigId(),
         rig.registration().hardwareProfileId(),
         why);
-    if (!command(rig, eventId, setpoint, now)) {
+    if (!standing.hold(rig, eventId, setpoint, now)) {
       return false;
     }
     changedAt.put(rig.rigId(), now);
@@ -221,47 +210,11 @@ public final class PriceCurtailment implements AutoCloseable {
     return true;
   }
 
-  private boolean command(RigView rig, String eventId, Setpoint setpoint, Instant now) {
-    RigCommand command =
-        new RigCommand(
-            UUID.randomUUID().toString(),
-            eventId,
-            rig.rigId(),
-            now,
-            now.plus(REFRESH_AFTER),
-            now.plus(COMMAND_TTL),
-            setpoint instanceof Setpoint.Sleep
-                ? RigCommand.Action.SLEEP
-                : RigCommand.Action.SET_POWER_TARGET,
-            setpoint instanceof Setpoint.PowerTarget(double w) ? w : 0);
-    journal.commandIssued(command);
-    HeldCommand previous =
-        fleet.holdCommand(
-            rig.rigId(), new HeldCommand(command.commandId(), eventId, setpoint, now));
-    if (sender.send(command)) {
-      return true;
-    }
-    fleet.commandNotSent(rig.rigId(), command.commandId(), previous);
-    return false;
-  }
-
   private boolean release(RigView rig, String eventId, boolean wakes, Instant now) {
-    RigCommand command =
-        new RigCommand(
-            UUID.randomUUID().toString(),
-            eventId,
-            rig.rigId(),
-            now,
-            now.plus(REFRESH_AFTER),
-            now.plus(COMMAND_TTL),
-            RigCommand.Action.RELEASE,
-            0);
-    journal.commandIssued(command);
-    if (!sender.send(command)) {
+    if (!standing.release(rig, eventId, now)) {
       return false;
     }
     log.info("Price-driven curtailment of rig {} released", rig.rigId());
-    fleet.releaseCommand(rig.rigId(), eventId);
     changedAt.put(rig.rigId(), now);
     if (wakes) {
       onOffAt.put(rig.rigId(), now);

@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.flexrig.controller.ControllerConfig;
 import io.flexrig.controller.FleetController;
+import io.flexrig.controller.hybrid.HybridSettings;
 import io.flexrig.controller.metrics.FleetMetrics;
 import io.flexrig.controller.openadr.OpenAdrLink;
 import io.flexrig.controller.openadr.OpenAdrSettings;
 import io.flexrig.controller.price.PriceSettings;
 import io.flexrig.controller.price.PriceStatus;
+import io.flexrig.core.economics.Workload;
 import io.flexrig.metricshttp.MetricsSettings;
 import io.flexrig.openadr.SimpleLevels;
 import io.flexrig.openadr.model.Event;
@@ -59,13 +61,14 @@ class PriceDispatchTest {
   private OpenAdrLink link;
   private ScriptedAgent s19;
   private ScriptedAgent s21;
+  private ScriptedAgent gpu;
 
   @AfterEach
   void stop() throws InterruptedException {
     if (link != null) {
       link.close();
     }
-    for (ScriptedAgent a : new ScriptedAgent[] {s19, s21}) {
+    for (ScriptedAgent a : new ScriptedAgent[] {s19, s21, gpu}) {
       if (a != null) {
         a.close();
       }
@@ -88,7 +91,8 @@ class PriceDispatchTest {
                 new ControllerConfig(
                         0, dir.resolve("c.db"), true, Duration.ofMillis(200), Clock.systemUTC())
                     .withMetrics(MetricsSettings.loopback(0))
-                    .withPrice(price))
+                    .withPrice(price)
+                    .withHybrid(HybridSettings.parse(priceOptions::get).orElse(null)))
             .start();
     s19 = agent("s19", "antminer-s19j-pro", 3068);
     s21 = agent("s21", "antminer-s21", 3500);
@@ -109,6 +113,33 @@ class PriceDispatchTest {
             .build());
     agent.streamTelemetry(200);
     return agent;
+  }
+
+  @Test
+  void aHybridSiteWhereServingAiEarnsMoreSleepsItsMinersAndLeavesTheGpuRigRunning() {
+    startController(
+        Map.of(
+            "price-fixed-usd-per-kwh",
+            Double.toString(TARIFF_USD_PER_KWH),
+            "hybrid-sites",
+            SITE,
+            "hybrid-tick-s",
+            "0.2"));
+    gpu = agent("gpu", "gpu-rig-8x-rtx4090", 4200);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> s19.powerW() == 25 && s21.powerW() == 25);
+
+    String hybridEvent = "hybrid:" + SITE;
+    assertThat(s19.commands)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getEventId()).isEqualTo(hybridEvent);
+              assertThat(c.hasSleep()).isTrue();
+            });
+    assertThat(s21.commands.getFirst().getEventId()).isEqualTo(hybridEvent);
+    assertThat(gpu.commands).isEmpty();
+    assertThat(controller.hybridDecision(SITE).orElseThrow().workload()).isEqualTo(Workload.AI);
   }
 
   @Test
