@@ -60,13 +60,17 @@ public final class ComplianceRecords implements LoadHistory {
           + " JOIN w ON t.sampled_at >= w.full_lo AND t.sampled_at < w.full_hi"
           + " WHERE r.site_id = ? AND "
           + USABLE
+          // CROSS JOIN fixes SQLite's join order (PostgreSQL plans it freely): the edge minutes
+          // are found through telemetry_by_sampled_at, not by reading each rig's samples.
           + " UNION ALL SELECT t.rig_id, t.sampled_at, t.power_w, 1"
-          + " FROM w JOIN telemetry t ON t.sampled_at >= w.lo AND t.sampled_at < w.full_lo"
-          + " JOIN rigs r ON r.rig_id = t.rig_id WHERE r.site_id = ? AND "
+          + " FROM w CROSS JOIN telemetry t CROSS JOIN rigs r"
+          + " WHERE t.sampled_at >= w.lo AND t.sampled_at < w.full_lo"
+          + " AND r.rig_id = t.rig_id AND r.site_id = ? AND "
           + USABLE
           + " UNION ALL SELECT t.rig_id, t.sampled_at, t.power_w, 1"
-          + " FROM w JOIN telemetry t ON t.sampled_at >= w.full_hi AND t.sampled_at < w.hi"
-          + " JOIN rigs r ON r.rig_id = t.rig_id WHERE r.site_id = ? AND "
+          + " FROM w CROSS JOIN telemetry t CROSS JOIN rigs r"
+          + " WHERE t.sampled_at >= w.full_hi AND t.sampled_at < w.hi"
+          + " AND r.rig_id = t.rig_id AND r.site_id = ? AND "
           + USABLE;
 
   @Override
