@@ -129,24 +129,32 @@ public final class ComplianceReports {
         eventDays.add(other.startAt().atZone(zone).toLocalDate());
       }
     }
-    // One read over the whole look-back (one scan of the telemetry, at most 96 rows a day); the
-    // like days' windows are picked out of it.
-    Map<Instant, Double> load =
-        history.siteLoadByQuarterHour(
-            event.siteId(),
-            slots.getFirst().atZone(zone).minusDays(LOOKBACK_DAYS).toInstant(),
-            slots
-                .getLast()
-                .plusMillis(LoadHistory.QUARTER_HOUR_MS)
-                .atZone(zone)
-                .minusDays(1)
-                .toInstant());
-    List<LikeDayBaseline.DayLoad> days = new ArrayList<>();
-    for (int back = 1; back <= LOOKBACK_DAYS && days.size() < LikeDayBaseline.DAYS; back++) {
+    // One read of the event's window on every candidate day of the look-back (whole days would
+    // read 24 h of rollups per day for a window of an hour or two).
+    List<Integer> candidates = new ArrayList<>();
+    List<LoadHistory.Window> windows = new ArrayList<>();
+    for (int back = 1; back <= LOOKBACK_DAYS; back++) {
       LocalDate day = eventDay.minusDays(back);
-      if (!LikeDayBaseline.likeDay(eventDay, day) || eventDays.contains(day)) {
-        continue;
+      if (LikeDayBaseline.likeDay(eventDay, day) && !eventDays.contains(day)) {
+        candidates.add(back);
+        windows.add(
+            new LoadHistory.Window(
+                slots.getFirst().atZone(zone).minusDays(back).toInstant(),
+                slots
+                    .getLast()
+                    .plusMillis(LoadHistory.QUARTER_HOUR_MS)
+                    .atZone(zone)
+                    .minusDays(back)
+                    .toInstant()));
       }
+    }
+    Map<Instant, Double> load = history.siteLoadByQuarterHour(event.siteId(), windows);
+    List<LikeDayBaseline.DayLoad> days = new ArrayList<>();
+    for (int back : candidates) {
+      if (days.size() == LikeDayBaseline.DAYS) {
+        break;
+      }
+      LocalDate day = eventDay.minusDays(back);
       double[] kw = new double[slots.size()];
       boolean any = false;
       for (int i = 0; i < kw.length; i++) {

@@ -64,6 +64,8 @@ public final class CurtailmentEventRunner implements AutoCloseable {
    * @param startTolerance how far in the past a start may lie (clock skew, network delay)
    * @param maxResponseTime the longest response time accepted
    * @param settleGrace extra time after the slowest knob's latency before the loop judges
+   * @param fleetReturnGrace after a restart, how long an event due to start waits at most for the
+   *     site's rigs to reconnect and report (it starts as soon as they all have)
    */
   public record Timing(
       Duration controlPeriod,
@@ -71,7 +73,11 @@ public final class CurtailmentEventRunner implements AutoCloseable {
       Duration releaseSpread,
       Duration startTolerance,
       Duration maxResponseTime,
-      Duration settleGrace) {
+      Duration settleGrace,
+      Duration fleetReturnGrace) {
+
+    /** How long a resumed event waits at most for the fleet by default. */
+    public static final Duration DEFAULT_FLEET_RETURN_GRACE = Duration.ofSeconds(30);
 
     public static final Timing DEFAULT =
         new Timing(
@@ -80,7 +86,26 @@ public final class CurtailmentEventRunner implements AutoCloseable {
             Duration.ofSeconds(3),
             Duration.ofSeconds(5),
             Duration.ofHours(1),
-            Duration.ofMillis(500));
+            Duration.ofMillis(500),
+            DEFAULT_FLEET_RETURN_GRACE);
+
+    /** The timing with the default {@link #fleetReturnGrace()}. */
+    public Timing(
+        Duration controlPeriod,
+        Duration observePeriod,
+        Duration releaseSpread,
+        Duration startTolerance,
+        Duration maxResponseTime,
+        Duration settleGrace) {
+      this(
+          controlPeriod,
+          observePeriod,
+          releaseSpread,
+          startTolerance,
+          maxResponseTime,
+          settleGrace,
+          DEFAULT_FLEET_RETURN_GRACE);
+    }
   }
 
   private static final Logger log = LoggerFactory.getLogger(CurtailmentEventRunner.class);
@@ -132,11 +157,26 @@ public final class CurtailmentEventRunner implements AutoCloseable {
             Thread.ofPlatform().name("curtailment-events").daemon(true).factory());
   }
 
-  /** Loads SCHEDULED and ACTIVE events from the journal and picks them up where they were. */
+  /**
+   * Loads SCHEDULED and ACTIVE events from the journal and picks them up where they were.
+   *
+   * <p>Call it once the rigs known before the restart are restored into the fleet and before agents
+   * can reconnect: a scheduled event due to start before the fleet is back waits for the site's
+   * rigs of now (connected and reporting power) or for {@link Timing#fleetReturnGrace()}, whichever
+   * comes first, so its baseline is not measured on a site that looks empty.
+   */
   public void resume() {
     Instant now = clock.instant();
+    Instant graceEnd = now.plus(timing.fleetReturnGrace());
     for (CurtailmentEvent event : journal.unfinished()) {
       EventRun run = new EventRun(event, true);
+      if (event.state() == EventState.SCHEDULED) {
+        Set<String> rigIds = new LinkedHashSet<>();
+        for (RigView rig : fleet.rigsOfSite(event.siteId())) {
+          rigIds.add(rig.rigId());
+        }
+        run.fleetWait = new FleetWait(Set.copyOf(rigIds), graceEnd);
+      }
       runs.put(event.eventId(), run);
       if (!event.endAt().isAfter(now)) {
         // Agents drop commands at their expiry (the event end) by themselves.
@@ -251,8 +291,15 @@ public final class CurtailmentEventRunner implements AutoCloseable {
       }
     }
     boolean met = event.state() == EventState.ACTIVE && measuredKw <= targetKw;
+    EventRun run = runs.get(eventId);
+    FleetWait wait = run == null || event.state() != EventState.SCHEDULED ? null : run.fleetWait;
+    Optional<EventStatus.FleetReturn> awaiting =
+        wait == null || !event.startAt().isBefore(clock.instant())
+            ? Optional.empty()
+            : Optional.of(
+                new EventStatus.FleetReturn(rigsBack(wait), wait.rigIds().size(), wait.until()));
     return new EventStatus(
-        event, baselineKw, targetKw, measuredKw, curtailed, met, clock.instant());
+        event, baselineKw, targetKw, measuredKw, curtailed, met, clock.instant(), awaiting);
   }
 
   /** The id of the site's event that is active now, if any. */
@@ -347,6 +394,18 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     if (run.event.state() != EventState.SCHEDULED) {
       return;
     }
+    if (!run.event.endAt().isAfter(clock.instant())) {
+      end(run, EventState.COMPLETED); // it ended while waiting for the fleet
+      return;
+    }
+    if (awaitingFleet(run)) {
+      run.start =
+          scheduler.schedule(
+              guarded(run, () -> start(run)),
+              timing.observePeriod().toMillis(),
+              TimeUnit.MILLISECONDS);
+      return;
+    }
     SiteLoad load = fleet.siteLoad(run.event.siteId());
     double baselineKw = load.estimatedW() / 1000;
     double targetKw = run.event.target().targetKw(baselineKw, clock.instant());
@@ -363,6 +422,55 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     dispatch(run);
     scheduleActive(run);
     notifyListeners(run);
+  }
+
+  /**
+   * True while a resumed event should wait for its site's rigs before it plans: some rig known
+   * before the restart is not back yet (connected and with fresh, usable power) and the grace
+   * period has not passed. Logs when the wait starts and ends.
+   */
+  private boolean awaitingFleet(EventRun run) {
+    FleetWait wait = run.fleetWait;
+    if (wait == null) {
+      return false;
+    }
+    int back = rigsBack(wait);
+    Instant now = clock.instant();
+    if (back < wait.rigIds().size() && now.isBefore(wait.until())) {
+      if (!run.waitLogged) {
+        run.waitLogged = true;
+        log.info(
+            "Event {} is due but the controller just restarted: waiting for the rigs of site {}"
+                + " ({} of {} back) until {} at most",
+            run.event.eventId(),
+            run.event.siteId(),
+            back,
+            wait.rigIds().size(),
+            wait.until());
+      }
+      return true;
+    }
+    run.fleetWait = null;
+    if (run.waitLogged) {
+      log.info(
+          "Event {}: {} of {} rigs of site {} back, starting",
+          run.event.eventId(),
+          back,
+          wait.rigIds().size(),
+          run.event.siteId());
+    }
+    return false;
+  }
+
+  private int rigsBack(FleetWait wait) {
+    int back = 0;
+    for (String rigId : wait.rigIds()) {
+      Optional<RigView> rig = fleet.rig(rigId);
+      if (rig.isEmpty() || (rig.get().connected() && rig.get().usablePowerW().isPresent())) {
+        back++; // a rig forgotten since cannot come back: do not wait for it
+      }
+    }
+    return back;
   }
 
   private void scheduleActive(EventRun run) {
@@ -946,9 +1054,15 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     }
   }
 
+  /** The rigs a resumed event waits for, and until when at most. */
+  private record FleetWait(Set<String> rigIds, Instant until) {}
+
   private static final class EventRun {
     volatile CurtailmentEvent event;
     final boolean resumed;
+    // Set when resumed as SCHEDULED; cleared once the fleet is back or the grace has passed.
+    volatile FleetWait fleetWait;
+    volatile boolean waitLogged;
     final Set<String> rigsCommanded = ConcurrentHashMap.newKeySet();
     // When the loop last slept or woke each rig, for minimum on/off times.
     final Map<String, Instant> onOffAt = new ConcurrentHashMap<>();

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,27 +33,70 @@ public final class ComplianceRecords implements LoadHistory {
     this.store = store;
   }
 
+  /** Power of a sample counts only when its quality is GOOD or UNCERTAIN (as in the rollups). */
+  private static final String USABLE = "t.power_quality IN ('GOOD', 'UNCERTAIN')";
+
+  /**
+   * Per rig, power sums and usable-sample counts within the windows {@code w}, from three disjoint
+   * sources: the 1-minute rollups of the minutes wholly inside a window; raw samples of those
+   * minutes that are not rolled up yet (sequence above the rig's mark: the rollup job moves the
+   * mark in the transaction that merges the samples, so a sample is in exactly one of the two); and
+   * raw samples of the partial minutes at a window's edges. Rows: (rig_id, at, psum, pcount).
+   *
+   * <p>Rolled-up samples are read from the rollups even while the raw rows still exist, so the
+   * answer does not change when retention deletes them. Partial edge minutes need raw samples; an
+   * edge minute older than raw retention counts without its samples (event starts and ends are read
+   * while the event is recent, and like-day windows are quarter-hour aligned).
+   */
+  private static final String POWER_SUMS =
+      "SELECT u.rig_id, u.minute_start AS at, u.power_sum_w AS psum, u.power_count AS pcount"
+          + " FROM w JOIN telemetry_rollups u"
+          + " ON u.minute_start >= w.full_lo AND u.minute_start < w.full_hi"
+          + " JOIN rigs r ON r.rig_id = u.rig_id WHERE r.site_id = ?"
+          + " UNION ALL SELECT t.rig_id, t.sampled_at, t.power_w, 1"
+          + " FROM rigs r LEFT JOIN telemetry_rollup_marks m ON m.rig_id = r.rig_id"
+          + " JOIN telemetry t ON t.rig_id = r.rig_id"
+          + " AND t.sequence > COALESCE(m.rolled_through_sequence, -1)"
+          + " JOIN w ON t.sampled_at >= w.full_lo AND t.sampled_at < w.full_hi"
+          + " WHERE r.site_id = ? AND "
+          + USABLE
+          // CROSS JOIN fixes SQLite's join order (PostgreSQL plans it freely): the edge minutes
+          // are found through telemetry_by_sampled_at, not by reading each rig's samples.
+          + " UNION ALL SELECT t.rig_id, t.sampled_at, t.power_w, 1"
+          + " FROM w CROSS JOIN telemetry t CROSS JOIN rigs r"
+          + " WHERE t.sampled_at >= w.lo AND t.sampled_at < w.full_lo"
+          + " AND r.rig_id = t.rig_id AND r.site_id = ? AND "
+          + USABLE
+          + " UNION ALL SELECT t.rig_id, t.sampled_at, t.power_w, 1"
+          + " FROM w CROSS JOIN telemetry t CROSS JOIN rigs r"
+          + " WHERE t.sampled_at >= w.full_hi AND t.sampled_at < w.hi"
+          + " AND r.rig_id = t.rig_id AND r.site_id = ? AND "
+          + USABLE;
+
   @Override
-  public Map<Instant, Double> siteLoadByQuarterHour(String siteId, Instant from, Instant to) {
+  public Map<Instant, Double> siteLoadByQuarterHour(String siteId, List<Window> asked) {
+    List<Window> windows = merged(asked);
+    if (windows.isEmpty()) {
+      return Map.of();
+    }
     // Per rig and quarter hour the average, then summed per quarter hour: a rig sampled more
     // often does not weigh more. Integer division is floor division on both databases here
-    // (epoch milliseconds are positive).
+    // (epoch milliseconds are positive); a quarter hour is whole minutes, so a rollup row lies in
+    // the quarter hour of its samples.
+    String sql =
+        windowsCte(windows.size())
+            + " SELECT slot, SUM(psum / pcount) FROM (SELECT rig_id, at / "
+            + QUARTER_HOUR_MS
+            + " AS slot, SUM(psum) AS psum, SUM(pcount) AS pcount FROM ("
+            + POWER_SUMS
+            + ") p GROUP BY rig_id, at / "
+            + QUARTER_HOUR_MS
+            + " HAVING SUM(pcount) > 0) per_rig GROUP BY slot ORDER BY slot";
     return store.read(
         "site load history",
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT slot, SUM(w) FROM (SELECT t.rig_id, t.sampled_at / "
-                      + QUARTER_HOUR_MS
-                      + " AS slot, AVG(t.power_w) AS w FROM telemetry t JOIN rigs r"
-                      + " ON r.rig_id = t.rig_id WHERE r.site_id = ? AND t.sampled_at >= ?"
-                      + " AND t.sampled_at < ? AND t.power_quality IN ('GOOD', 'UNCERTAIN')"
-                      + " GROUP BY t.rig_id, t.sampled_at / "
-                      + QUARTER_HOUR_MS
-                      + ") per_rig GROUP BY slot ORDER BY slot")) {
-            ps.setString(1, siteId);
-            ps.setLong(2, from.toEpochMilli());
-            ps.setLong(3, to.toEpochMilli());
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, siteId, windows);
             Map<Instant, Double> out = new TreeMap<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
@@ -66,18 +110,17 @@ public final class ComplianceRecords implements LoadHistory {
 
   @Override
   public Map<String, Double> rigAverageW(String siteId, Instant from, Instant to) {
+    List<Window> windows = List.of(new Window(from, to));
+    String sql =
+        windowsCte(1)
+            + " SELECT rig_id, SUM(psum) / SUM(pcount) FROM ("
+            + POWER_SUMS
+            + ") p GROUP BY rig_id HAVING SUM(pcount) > 0";
     return store.read(
         "rig averages",
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT t.rig_id, AVG(t.power_w) FROM telemetry t JOIN rigs r"
-                      + " ON r.rig_id = t.rig_id WHERE r.site_id = ? AND t.sampled_at >= ?"
-                      + " AND t.sampled_at < ? AND t.power_quality IN ('GOOD', 'UNCERTAIN')"
-                      + " GROUP BY t.rig_id")) {
-            ps.setString(1, siteId);
-            ps.setLong(2, from.toEpochMilli());
-            ps.setLong(3, to.toEpochMilli());
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, siteId, windows);
             Map<String, Double> out = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
@@ -87,6 +130,57 @@ public final class ComplianceRecords implements LoadHistory {
             return out;
           }
         });
+  }
+
+  /** The windows sorted, overlapping or touching ones merged: no sample is counted twice. */
+  static List<Window> merged(List<Window> windows) {
+    List<Window> sorted = new ArrayList<>(windows);
+    sorted.sort(Comparator.comparing(Window::from));
+    List<Window> out = new ArrayList<>();
+    for (Window w : sorted) {
+      Window last = out.isEmpty() ? null : out.getLast();
+      if (last != null && !w.from().isAfter(last.to())) {
+        if (w.to().isAfter(last.to())) {
+          out.set(out.size() - 1, new Window(last.from(), w.to()));
+        }
+      } else {
+        out.add(w);
+      }
+    }
+    return out;
+  }
+
+  /** The windows as a table w (lo, full_lo, full_hi, hi): [full_lo, full_hi) are whole minutes. */
+  private static String windowsCte(int n) {
+    StringBuilder sql = new StringBuilder("WITH w (lo, full_lo, full_hi, hi) AS (");
+    for (int i = 0; i < n; i++) {
+      sql.append(i == 0 ? "SELECT " : " UNION ALL SELECT ");
+      // The casts type the parameters for PostgreSQL; SQLite accepts and ignores them.
+      sql.append("CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT)");
+    }
+    return sql.append(")").toString();
+  }
+
+  private static void bind(PreparedStatement ps, String siteId, List<Window> windows)
+      throws SQLException {
+    int i = 1;
+    for (Window w : windows) {
+      long lo = w.from().toEpochMilli();
+      long hi = w.to().toEpochMilli();
+      long fullLo = Math.ceilDiv(lo, TelemetryRollups.MINUTE_MS) * TelemetryRollups.MINUTE_MS;
+      long fullHi = Math.floorDiv(hi, TelemetryRollups.MINUTE_MS) * TelemetryRollups.MINUTE_MS;
+      if (fullLo >= fullHi) {
+        fullLo = hi; // no whole minute: all of it is read from raw samples
+        fullHi = hi;
+      }
+      ps.setLong(i++, lo);
+      ps.setLong(i++, fullLo);
+      ps.setLong(i++, fullHi);
+      ps.setLong(i++, hi);
+    }
+    for (int part = 0; part < 4; part++) {
+      ps.setString(i++, siteId);
+    }
   }
 
   @Override
