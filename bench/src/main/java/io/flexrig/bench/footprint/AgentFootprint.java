@@ -20,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -241,7 +242,14 @@ public final class AgentFootprint {
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
+        Map<String, String> env = new HashMap<>();
         for (String flag : v.flags()) {
+          if (flag.startsWith("env:")) {
+            // env:NAME=VALUE sets the child's environment (e.g. glibc's MALLOC_ARENA_MAX)
+            String[] kv = flag.substring(4).split("=", 2);
+            env.put(kv[0], kv[1]);
+            continue;
+          }
           cmd.add(flag.replace("@DIR@", dir.toString()).replace("@RIG@", e.rigId()));
         }
         cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -255,8 +263,9 @@ public final class AgentFootprint {
         }
         long storedBefore = controller.fleet().storedThrough(e.rigId());
         long t0 = System.nanoTime();
-        Process p =
-            new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.redirectOutput(log.toFile()).start();
         Running r = new Running(v, e.rigId(), p, log);
         r.doorPort = doorPort;
         running.add(r);
