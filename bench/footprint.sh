@@ -7,11 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./flexrig-env.sh
 q=(-o -q -DskipTests -Dspotless.check.skip=true)
-mvn "${q[@]}" -pl bench -am package
-# The agent's own runtime closure, nothing of the controller or the benchmarks.
-mvn "${q[@]}" -pl agent -am dependency:build-classpath -DincludeScope=runtime \
+# The agent's own runtime closure, nothing of the controller or the benchmarks. `package` in the
+# same invocation: the reactor then resolves modules never installed in ~/.m2 (logfmt, ...).
+mvn "${q[@]}" -pl agent -am package dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$PWD/bench/target/agent.classpath"
-mvn "${q[@]}" -pl bench -am dependency:build-classpath -DincludeScope=runtime \
+mvn "${q[@]}" -pl bench -am package dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$PWD/bench/target/bench.classpath"
 # Within the reactor the modules' own jars (as the deb ships them; AppCDS archives only jars, no
 # class directories), not the snapshots installed in ~/.m2.

@@ -2,6 +2,8 @@ package io.flexrig.agent.cli;
 
 import io.flexrig.agent.RigAgent;
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,6 +58,18 @@ public final class FlexrigAgentCommand implements Runnable {
 
   /** Runs the command line with the given output streams; returns the exit code. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    Path plainRun = plainRun(args);
+    if (plainRun != null) {
+      try {
+        return RunCommand.run(plainRun, err);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return FAILED;
+      } finally {
+        out.flush();
+        err.flush();
+      }
+    }
     CommandLine cli = new CommandLine(new FlexrigAgentCommand());
     cli.setOut(out);
     cli.setErr(err);
@@ -64,6 +78,25 @@ public final class FlexrigAgentCommand implements Runnable {
     } finally {
       out.flush();
       err.flush();
+    }
+  }
+
+  /**
+   * The config file of a plain {@code flexrig-agent CONFIG} or {@code flexrig-agent run CONFIG}
+   * (what the systemd unit runs), else null. That path skips picocli: building its model of every
+   * command loads about 300 classes (1-1.5 MiB of class metadata) that a running agent keeps for
+   * nothing (bench/README.md, 3d). Anything else (options, other commands, no argument) goes to
+   * picocli.
+   */
+  static Path plainRun(String[] args) {
+    String[] run = compatible(args);
+    if (run.length != 2 || !run[0].equals("run") || run[1].startsWith("-") || run[1].isEmpty()) {
+      return null;
+    }
+    try {
+      return Path.of(run[1]);
+    } catch (InvalidPathException e) {
+      return null; // picocli reports it
     }
   }
 

@@ -41,7 +41,15 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    PrintWriter err = spec.commandLine().getErr();
+    return run(config, spec.commandLine().getErr());
+  }
+
+  /**
+   * Runs the agent of {@code config} until SIGTERM; the exit code. {@link FlexrigAgentCommand}
+   * calls it directly, without picocli's model of the whole command line, for the unit's plain
+   * {@code flexrig-agent CONFIG}.
+   */
+  static int run(Path config, PrintWriter err) throws InterruptedException {
     if (!Files.exists(config)) {
       err.print(FirstRun.guide(config, FirstRun.profilesDirectory()));
       return FlexrigAgentCommand.CONFIG;

@@ -83,6 +83,20 @@ class FlexrigAgentCliTest {
   }
 
   @Test
+  void onlyAPlainRunOfAConfigFileBypassesTheFullCommandLine() {
+    assertThat(FlexrigAgentCommand.plainRun(new String[] {"/etc/flexrig/agent.yaml"}))
+        .isEqualTo(Path.of("/etc/flexrig/agent.yaml"));
+    assertThat(FlexrigAgentCommand.plainRun(new String[] {"run", "agent.yaml"}))
+        .isEqualTo(Path.of("agent.yaml"));
+    assertThat(FlexrigAgentCommand.plainRun(new String[0])).isNull();
+    assertThat(FlexrigAgentCommand.plainRun(new String[] {"run"})).isNull();
+    assertThat(FlexrigAgentCommand.plainRun(new String[] {"run", "--help"})).isNull();
+    assertThat(FlexrigAgentCommand.plainRun(new String[] {"run", "a.yaml", "b.yaml"})).isNull();
+    assertThat(FlexrigAgentCommand.plainRun(new String[] {"probe", "agent.yaml"})).isNull();
+    assertThat(FlexrigAgentCommand.plainRun(new String[] {"--version"})).isNull();
+  }
+
+  @Test
   void runWithAnInvalidConfigNamesFileAndField(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("agent.yaml");
     Files.writeString(config, "rig_id: r1\nsite_id: s\nfrobnicate: 1\n");

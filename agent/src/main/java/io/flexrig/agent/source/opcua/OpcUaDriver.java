@@ -24,7 +24,12 @@ public final class OpcUaDriver implements SourceDriver {
   public Source open(SensorSpec sensor, SourceContext context) {
     OpcUaNodeAddress address = OpcUaNodeAddress.parse(sensor.address());
     return new OpcUaNodeSource(
-        sensor.role(), unitOf(sensor), address, session(context), isFast(sensor));
+        sensor.role(),
+        unitOf(sensor),
+        address,
+        session(context),
+        isFast(sensor),
+        deadbandOf(sensor));
   }
 
   /** The rig's shared session, opened on first use. */
@@ -57,6 +62,20 @@ public final class OpcUaDriver implements SourceDriver {
       return Boolean.parseBoolean(option);
     }
     return sensor.role().toLowerCase(Locale.ROOT).contains("frequency");
+  }
+
+  /**
+   * The sensor's {@code deadband} option (absolute, in its unit; 0: every change), else {@link
+   * OpcUaSession#FREQUENCY_DEADBAND_HZ} for a grid-frequency sensor and 0 for the others.
+   */
+  static double deadbandOf(SensorSpec sensor) {
+    String option = sensor.options().get("deadband");
+    if (option != null) {
+      return Double.parseDouble(option);
+    }
+    return sensor.role().toLowerCase(Locale.ROOT).contains("frequency")
+        ? OpcUaSession.FREQUENCY_DEADBAND_HZ
+        : 0;
   }
 
   static String unitOf(SensorSpec sensor) {

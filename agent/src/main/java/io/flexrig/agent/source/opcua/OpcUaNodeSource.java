@@ -10,6 +10,7 @@ public final class OpcUaNodeSource implements StreamingSource {
   private final OpcUaNodeAddress address;
   private final OpcUaSession session;
   private final boolean fast;
+  private final double deadband;
 
   public OpcUaNodeSource(String name, String unit, OpcUaNodeAddress address, OpcUaSession session) {
     this(name, unit, address, session, false);
@@ -22,6 +23,21 @@ public final class OpcUaNodeSource implements StreamingSource {
    */
   public OpcUaNodeSource(
       String name, String unit, OpcUaNodeAddress address, OpcUaSession session, boolean fast) {
+    this(name, unit, address, session, fast, 0);
+  }
+
+  /**
+   * @param deadband report only moves larger than this (absolute, in the node's unit; 0: every
+   *     change), see {@link OpcUaSession#FREQUENCY_DEADBAND_HZ}
+   */
+  public OpcUaNodeSource(
+      String name,
+      String unit,
+      OpcUaNodeAddress address,
+      OpcUaSession session,
+      boolean fast,
+      double deadband) {
+    this.deadband = deadband;
     this.name = name;
     this.unit = unit;
     this.address = address;
@@ -56,7 +72,7 @@ public final class OpcUaNodeSource implements StreamingSource {
 
   @Override
   public void start(ReadingSink sink) {
-    session.watch(address, name, unit, fast, sink);
+    session.watch(address, name, unit, fast, deadband, sink);
   }
 
   @Override
