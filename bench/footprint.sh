@@ -8,10 +8,12 @@ cd "$(dirname "$0")/.."
 . ./flexrig-env.sh
 q=(-o -q -DskipTests -Dspotless.check.skip=true)
 mvn "${q[@]}" -pl bench -am package
-# The agent's own runtime closure, nothing of the controller or the benchmarks.
-mvn "${q[@]}" -pl agent -am dependency:build-classpath -DincludeScope=runtime \
+# The agent's own runtime closure, nothing of the controller or the benchmarks. With `package` in
+# the same run, so that modules never installed in ~/.m2 resolve from the reactor; every module
+# writes the file in turn and the last one built (agent, then bench) wins.
+mvn "${q[@]}" -pl agent -am package dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$PWD/bench/target/agent.classpath"
-mvn "${q[@]}" -pl bench -am dependency:build-classpath -DincludeScope=runtime \
+mvn "${q[@]}" -pl bench -am package dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$PWD/bench/target/bench.classpath"
 # Within the reactor the modules' own jars (as the deb ships them; AppCDS archives only jars, no
 # class directories), not the snapshots installed in ~/.m2.
