@@ -116,6 +116,10 @@ public final class FleetUplink implements AutoCloseable {
             settings.plaintext()
                 ? InsecureChannelCredentials.create()
                 : settings.tls().credentials())
+        // The stream's callbacks only hand work to the uplink thread (see Session), so they run
+        // on the transport's event loop: no hop through gRPC's default executor (one wake-up of
+        // one more thread per message received; bench/README.md 3e).
+        .directExecutor()
         .keepAliveTime(settings.keepAlive().toMillis(), TimeUnit.MILLISECONDS)
         .keepAliveTimeout(20, TimeUnit.SECONDS)
         .maxInboundMessageSize(1 << 20)
