@@ -22,6 +22,8 @@ import io.flexrig.openadr.model.Program;
 import io.flexrig.openadr.model.ValuesMap;
 import io.flexrig.openadr.vtn.VtnStandIn;
 import io.flexrig.proto.v1.Command;
+import io.flexrig.testkit.NodeTools;
+import io.flexrig.testkit.Scrape;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -188,6 +190,18 @@ class PriceDispatchTest {
         .containsPattern(
             FleetMetrics.PRICE_STRIKE
                 + "\\{level=\"break_even\",profile=\"antminer-s19j-pro\"\\} 0\\.054");
+    // Every price metric the dashboards use is one this controller really exports (read by an
+    // independent parser while a rig is on a price setpoint, so every price family has points).
+    List<String> dashboardPrice =
+        NodeTools.dashboardMetrics(NodeTools.dashboards()).stream()
+            .filter(n -> n.startsWith("flexrig_price_"))
+            .distinct()
+            .toList();
+    assertThat(dashboardPrice)
+        .contains(FleetMetrics.PRICE, FleetMetrics.PRICE_STRIKE, FleetMetrics.PRICE_RIGS_CURTAILED);
+    assertThat(Scrape.of(NodeTools.scrape(metricsUrl())).families().keySet())
+        .as("the dashboards' price metrics, against a live scrape")
+        .containsAll(dashboardPrice);
 
     writePrices(prices, 25);
     await().atMost(Duration.ofSeconds(10)).until(() -> s19.commands.getLast().hasRelease());
@@ -261,11 +275,14 @@ class PriceDispatchTest {
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  private String metricsUrl() {
+    return "http://127.0.0.1:" + controller.metricsPort() + "/metrics";
+  }
+
   private String scrape() throws IOException, InterruptedException {
     try (HttpClient http = HttpClient.newHttpClient()) {
       return http.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + controller.metricsPort() + "/metrics"))
+              HttpRequest.newBuilder(URI.create(metricsUrl()))
                   .timeout(Duration.ofSeconds(5))
                   .build(),
               HttpResponse.BodyHandlers.ofString())
