@@ -7,18 +7,14 @@ import io.flexrig.controller.ControllerConfig;
 import io.flexrig.controller.FleetController;
 import io.flexrig.controller.hybrid.HybridSettings;
 import io.flexrig.controller.metrics.FleetMetrics;
-import io.flexrig.controller.openadr.OpenAdrLink;
-import io.flexrig.controller.openadr.OpenAdrSettings;
 import io.flexrig.controller.price.PriceSettings;
 import io.flexrig.controller.price.PriceStatus;
 import io.flexrig.core.economics.Workload;
 import io.flexrig.metricshttp.MetricsSettings;
-import io.flexrig.openadr.SimpleLevels;
 import io.flexrig.openadr.model.Event;
 import io.flexrig.openadr.model.EventPayloadDescriptor;
 import io.flexrig.openadr.model.Interval;
 import io.flexrig.openadr.model.IntervalPeriod;
-import io.flexrig.openadr.model.Program;
 import io.flexrig.openadr.model.ValuesMap;
 import io.flexrig.openadr.vtn.VtnStandIn;
 import io.flexrig.proto.v1.Command;
@@ -59,24 +55,20 @@ class PriceDispatchTest {
 
   @TempDir Path dir;
   private FleetController controller;
-  private VtnStandIn vtn;
-  private OpenAdrLink link;
+  private VtnFixture adr;
   private ScriptedAgent s19;
   private ScriptedAgent s21;
   private ScriptedAgent gpu;
 
   @AfterEach
   void stop() throws InterruptedException {
-    if (link != null) {
-      link.close();
+    if (adr != null) {
+      adr.close();
     }
     for (ScriptedAgent a : new ScriptedAgent[] {s19, s21, gpu}) {
       if (a != null) {
         a.close();
       }
-    }
-    if (vtn != null) {
-      vtn.close();
     }
     if (controller != null) {
       controller.close();
@@ -214,25 +206,10 @@ class PriceDispatchTest {
   @Test
   void aVtnPriceEventCurtailsTheS19ForItsIntervalThenTheTariffReleasesIt() {
     startController(Map.of("price-fixed-usd-per-kwh", Double.toString(TARIFF_USD_PER_KWH)));
-    vtn = VtnStandIn.start();
-    vtn.addClient("price-ven", "s3cret", VtnStandIn.Role.VEN);
-    vtn.createProgram(Program.request("rtp", null));
-    link =
-        OpenAdrLink.start(
-            controller,
-            new OpenAdrSettings(
-                vtn.baseUrl(),
-                "price-ven",
-                "s3cret",
-                "price-site-ven",
-                "rtp",
-                SITE,
-                new SimpleLevels(1, 2, 3),
-                Duration.ofSeconds(3),
-                Duration.ofMillis(200)),
-            Clock.systemUTC());
-    await().atMost(Duration.ofSeconds(10)).until(() -> !link.ven().programs().isEmpty());
-    String programId = link.ven().programs().getFirst().id();
+    adr = VtnFixture.start("price-ven", "rtp");
+    adr.link(controller, "price-site-ven", SITE);
+    String programId = adr.programId();
+    VtnStandIn vtn = adr.vtn();
     Instant start = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
     Event event =
         vtn.createEvent(
