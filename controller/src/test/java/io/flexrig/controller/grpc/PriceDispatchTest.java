@@ -190,7 +190,13 @@ class PriceDispatchTest {
             .distinct()
             .toList();
     assertThat(dashboardPrice)
-        .contains(FleetMetrics.PRICE, FleetMetrics.PRICE_STRIKE, FleetMetrics.PRICE_RIGS_CURTAILED);
+        .as("the fleet dashboard's price-driven dispatch panels")
+        .containsExactlyInAnyOrder(
+            FleetMetrics.PRICE_KNOWN,
+            FleetMetrics.PRICE,
+            FleetMetrics.PRICE_STRIKE,
+            FleetMetrics.PRICE_CURTAILED,
+            FleetMetrics.PRICE_RIGS_CURTAILED);
     assertThat(Scrape.of(NodeTools.scrape(metricsUrl())).families().keySet())
         .as("the dashboards' price metrics, against a live scrape")
         .containsAll(dashboardPrice);
