@@ -7,6 +7,7 @@ import io.flexrig.proto.v1.ComplianceReport;
 import io.flexrig.proto.v1.CurtailmentEvent;
 import io.flexrig.proto.v1.EventState;
 import io.flexrig.proto.v1.EventStatus;
+import io.flexrig.proto.v1.FleetReturn;
 import io.flexrig.proto.v1.PriceCurtailedRig;
 import io.flexrig.proto.v1.PriceDispatchStatus;
 import io.flexrig.proto.v1.RigContribution;
@@ -249,8 +250,25 @@ final class HumanFormat {
                 + (s.hasTargetMetAt() ? ", first at " + when(true, s.getTargetMetAt()) : ""))
         .add("deadline met", yesNo(s.getDeadlineMet()))
         .add("rigs curtailed", Integer.toString(s.getRigsCurtailed()))
+        .add("awaiting rigs", awaitingFleet(s))
         .add("observed", when(s.hasObservedAt(), s.getObservedAt()))
         .render();
+  }
+
+  /**
+   * {@code 1 of 3 back, starts by 2026-11-25T14:00:30Z (in 28s)} while a due event waits for its
+   * site's rigs after a controller restart, {@code -} otherwise.
+   */
+  private String awaitingFleet(EventStatus s) {
+    if (!s.hasAwaitingFleet()) {
+      return NONE;
+    }
+    FleetReturn f = s.getAwaitingFleet();
+    return f.getRigsBack()
+        + " of "
+        + f.getRigsAwaited()
+        + " back, starts by "
+        + when(f.hasStartBy(), f.getStartBy());
   }
 
   String eventList(List<CurtailmentEvent> events) {
@@ -286,16 +304,31 @@ final class HumanFormat {
 
   /** One status of a watched event on one line, in fixed columns (lines arrive one by one). */
   static String watchLine(EventStatus s) {
+    // A due event waiting for its rigs after a controller restart says so after the columns.
+    String waiting =
+        s.hasAwaitingFleet()
+            ? String.format(
+                Locale.ROOT,
+                "  awaiting rigs: %d of %d back, starts by %s",
+                s.getAwaitingFleet().getRigsBack(),
+                s.getAwaitingFleet().getRigsAwaited(),
+                s.getAwaitingFleet().hasStartBy()
+                    ? utc(instant(s.getAwaitingFleet().getStartBy()))
+                    : NONE)
+            : "";
     return String.format(
-        Locale.ROOT,
-        "%-20s  %-9s  %11s  %11s  %4d  %-10s  %s%n",
-        s.hasObservedAt() ? utc(instant(s.getObservedAt())) : NONE,
-        state(s.getEvent().getState()),
-        kw(s.getMeasuredKw()),
-        kw(s.getTargetKw()),
-        s.getRigsCurtailed(),
-        yesNo(s.getTargetMet()),
-        yesNo(s.getDeadlineMet()));
+                Locale.ROOT,
+                "%-20s  %-9s  %11s  %11s  %4d  %-10s  %-12s%s",
+                s.hasObservedAt() ? utc(instant(s.getObservedAt())) : NONE,
+                state(s.getEvent().getState()),
+                kw(s.getMeasuredKw()),
+                kw(s.getTargetKw()),
+                s.getRigsCurtailed(),
+                yesNo(s.getTargetMet()),
+                yesNo(s.getDeadlineMet()),
+                waiting)
+            .stripTrailing()
+        + System.lineSeparator();
   }
 
   /** Label/value lines with the values aligned. */

@@ -17,6 +17,16 @@ record CtlRun(int exitCode, String out, String err) {
     return new CtlRun(code, out.toString(), err.toString());
   }
 
+  /** Merges protobuf JSON (as {@code --json} prints it) into {@code builder}. */
+  static <B extends com.google.protobuf.Message.Builder> B parse(String json, B builder) {
+    try {
+      com.google.protobuf.util.JsonFormat.parser().merge(json, builder);
+      return builder;
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError("not protobuf JSON: " + json, e);
+    }
+  }
+
   @Override
   public String toString() {
     return "exit " + exitCode + "\n--- out\n" + out + "--- err\n" + err;

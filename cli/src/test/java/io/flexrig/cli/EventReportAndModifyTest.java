@@ -3,9 +3,6 @@ package io.flexrig.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.util.JsonFormat;
-import io.flexrig.controller.ControllerConfig;
-import io.flexrig.controller.FleetController;
 import io.flexrig.proto.v1.ComplianceReport;
 import io.flexrig.proto.v1.CurtailmentEvent;
 import io.flexrig.proto.v1.EventState;
@@ -14,11 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,59 +21,26 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class EventReportAndModifyTest {
 
-  private static final String SITE = "site-1";
+  private static final String SITE = LoopbackSite.SITE;
 
   @TempDir Path dir;
-  private FleetController controller;
-  private final List<ScriptedRig> rigs = new ArrayList<>();
+  @AutoClose private LoopbackSite loopback;
 
   @BeforeEach
-  void start() {
-    controller =
-        new FleetController(ControllerConfig.loopback(0, dir.resolve("controller.db"))).start();
-    rigs.add(new ScriptedRig(controller.port(), SITE, "rig-a", 3000));
-    rigs.add(new ScriptedRig(controller.port(), SITE, "rig-b", 3000));
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> ctl("site", "status", "--site", SITE).out().contains("6.0 kW"));
-  }
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    for (ScriptedRig rig : rigs) {
-      rig.close();
-    }
-    controller.close();
-  }
-
-  private CtlRun ctl(String... args) {
-    String[] all =
-        Stream.concat(
-                Stream.of("--plaintext", "--controller", "127.0.0.1:" + controller.port()),
-                Stream.of(args))
-            .toArray(String[]::new);
-    return CtlRun.of(Map.of(), all);
-  }
-
-  private static <B extends com.google.protobuf.Message.Builder> B parse(String json, B builder) {
-    try {
-      JsonFormat.parser().merge(json, builder);
-      return builder;
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new AssertionError("not protobuf JSON: " + json, e);
-    }
+  void start() throws InterruptedException {
+    loopback = LoopbackSite.start(dir);
   }
 
   private CurtailmentEvent created(CtlRun r) {
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    return parse(r.out(), CurtailmentEvent.newBuilder()).build();
+    return CtlRun.parse(r.out(), CurtailmentEvent.newBuilder()).build();
   }
 
   @Test
   void modifyChangesTargetAndEndAndPrintsTheEvent() {
     CurtailmentEvent event =
         created(
-            ctl(
+            loopback.ctl(
                 "--json",
                 "event",
                 "create",
@@ -96,7 +56,7 @@ class EventReportAndModifyTest {
                 "1h"));
 
     CtlRun r =
-        ctl(
+        loopback.ctl(
             "event",
             "modify",
             event.getEventId(),
@@ -109,9 +69,9 @@ class EventReportAndModifyTest {
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).contains("cap at 4.5 kW").contains("scheduled");
-    CtlRun none = ctl("event", "modify", event.getEventId());
+    CtlRun none = loopback.ctl("event", "modify", event.getEventId());
     assertThat(none.exitCode()).isEqualTo(ExitCodes.USAGE);
-    CtlRun bad = ctl("event", "modify", event.getEventId(), "--cap-kw", "-1");
+    CtlRun bad = loopback.ctl("event", "modify", event.getEventId(), "--cap-kw", "-1");
     assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(ExitCodes.INVALID_ARGUMENT);
     assertThat(bad.err()).contains("cap_site_kw");
   }
@@ -120,7 +80,7 @@ class EventReportAndModifyTest {
   void createWithAScheduleSendsEveryStep() {
     CurtailmentEvent event =
         created(
-            ctl(
+            loopback.ctl(
                 "--json",
                 "event",
                 "create",
@@ -139,7 +99,7 @@ class EventReportAndModifyTest {
     assertThat(event.getSetpointSchedule().getStepsList())
         .extracting(s -> s.getStartAt().getSeconds() - event.getStartAt().getSeconds())
         .containsExactly(0L, 1800L);
-    CtlRun shown = ctl("event", "status", event.getEventId());
+    CtlRun shown = loopback.ctl("event", "status", event.getEventId());
     assertThat(shown.out()).contains("cap 5.5 kW from ").contains(", 4.5 kW from ");
   }
 
@@ -147,7 +107,7 @@ class EventReportAndModifyTest {
   void reportOfAnEndedEventPrintsTablesAndWritesCsvAndSvg() throws Exception {
     CurtailmentEvent event =
         created(
-            ctl(
+            loopback.ctl(
                 "--json",
                 "event",
                 "create",
@@ -163,8 +123,8 @@ class EventReportAndModifyTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                parse(
-                            ctl("--json", "event", "report", event.getEventId()).out(),
+                CtlRun.parse(
+                            loopback.ctl("--json", "event", "report", event.getEventId()).out(),
                             ComplianceReport.newBuilder())
                         .getEvent()
                         .getState()
@@ -173,7 +133,7 @@ class EventReportAndModifyTest {
     Path svg = dir.resolve("event.svg");
 
     CtlRun r =
-        ctl(
+        loopback.ctl(
             "event",
             "report",
             event.getEventId(),
@@ -194,14 +154,14 @@ class EventReportAndModifyTest {
         .startsWith("event_id,interval_start,")
         .contains(event.getEventId());
     assertThat(Files.readString(svg)).startsWith("<svg").contains("</svg>");
-    CtlRun json = ctl("--json", "event", "report", event.getEventId());
-    ComplianceReport report = parse(json.out(), ComplianceReport.newBuilder()).build();
+    CtlRun json = loopback.ctl("--json", "event", "report", event.getEventId());
+    ComplianceReport report = CtlRun.parse(json.out(), ComplianceReport.newBuilder()).build();
     assertThat(report.getFinal()).isTrue();
     assertThat(report.getRigsCount()).isEqualTo(2);
     assertThat(report.getCsv()).as("renderings go to files, not to stdout").isEmpty();
     assertThat(Instant.ofEpochSecond(report.getGeneratedAt().getSeconds()))
         .isAfter(Instant.ofEpochSecond(event.getCreatedAt().getSeconds() - 1));
-    CtlRun missing = ctl("event", "report", "no-such-event");
+    CtlRun missing = loopback.ctl("event", "report", "no-such-event");
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
   }
 }

@@ -3,9 +3,6 @@ package io.flexrig.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.util.JsonFormat;
-import io.flexrig.controller.ControllerConfig;
-import io.flexrig.controller.FleetController;
 import io.flexrig.proto.v1.CurtailmentEvent;
 import io.flexrig.proto.v1.EventState;
 import io.flexrig.proto.v1.EventStatus;
@@ -24,10 +21,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,57 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class GridCommandsTest {
 
-  private static final String SITE = "site-1";
+  private static final String SITE = LoopbackSite.SITE;
 
   @TempDir Path dir;
-  private FleetController controller;
-  private final List<ScriptedRig> rigs = new ArrayList<>();
+  @AutoClose private LoopbackSite loopback;
 
   @BeforeEach
-  void start() {
-    controller =
-        new FleetController(ControllerConfig.loopback(0, dir.resolve("controller.db"))).start();
-    rigs.add(new ScriptedRig(controller.port(), SITE, "rig-a", 3000));
-    rigs.add(new ScriptedRig(controller.port(), SITE, "rig-b", 3000));
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> siteJson().map(s -> s.getMeasuredKw() > 5.99).orElse(false));
-  }
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    for (ScriptedRig rig : rigs) {
-      rig.close();
-    }
-    controller.close();
-  }
-
-  private String address() {
-    return "127.0.0.1:" + controller.port();
-  }
-
-  private CtlRun ctl(String... args) {
-    String[] all =
-        Stream.concat(Stream.of("--plaintext", "--controller", address()), Stream.of(args))
-            .toArray(String[]::new);
-    return CtlRun.of(Map.of(), all);
-  }
-
-  private Optional<SiteStatus> siteJson() {
-    CtlRun r = ctl("--json", "site", "status", "--site", SITE);
-    if (r.exitCode() != 0) {
-      return Optional.empty();
-    }
-    return Optional.of(parse(r.out(), SiteStatus.newBuilder()).build());
-  }
-
-  private static <B extends com.google.protobuf.Message.Builder> B parse(String json, B builder) {
-    try {
-      JsonFormat.parser().merge(json, builder);
-      return builder;
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new AssertionError("not protobuf JSON: " + json, e);
-    }
+  void start() throws InterruptedException {
+    loopback = LoopbackSite.start(dir);
   }
 
   private CurtailmentEvent createEvent(String... extra) {
@@ -108,14 +60,14 @@ class GridCommandsTest {
                 "--duration",
                 "1h"));
     args.addAll(List.of(extra));
-    CtlRun r = ctl(args.toArray(String[]::new));
+    CtlRun r = loopback.ctl(args.toArray(String[]::new));
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    return parse(r.out(), CurtailmentEvent.newBuilder()).build();
+    return CtlRun.parse(r.out(), CurtailmentEvent.newBuilder()).build();
   }
 
   @Test
   void siteStatusPrintsMeasuredPowerAndRigsAsAlignedFields() {
-    CtlRun r = ctl("site", "status", "--site", SITE);
+    CtlRun r = loopback.ctl("site", "status", "--site", SITE);
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out())
@@ -136,7 +88,7 @@ class GridCommandsTest {
     assertThat(created.getRequestId()).isEqualTo("req-1");
     String id = created.getEventId();
 
-    CtlRun list = ctl("event", "list", "--site", SITE);
+    CtlRun list = loopback.ctl("event", "list", "--site", SITE);
     assertThat(list.exitCode()).as(list.toString()).isZero();
     assertThat(list.out().lines().toList())
         .hasSize(2)
@@ -148,7 +100,7 @@ class GridCommandsTest {
         .startsWith(id)
         .contains("scheduled", "reduce by 2.5 kW", "(in 59m", "ERCOT-ERS");
 
-    CtlRun status = ctl("event", "status", id);
+    CtlRun status = loopback.ctl("event", "status", id);
     assertThat(status.exitCode()).as(status.toString()).isZero();
     assertThat(status.out())
         .contains("state           scheduled")
@@ -156,12 +108,12 @@ class GridCommandsTest {
         .contains("target met      no")
         .contains("request id      req-1");
 
-    CtlRun cancel = ctl("event", "cancel", id);
+    CtlRun cancel = loopback.ctl("event", "cancel", id);
     assertThat(cancel.exitCode()).as(cancel.toString()).isZero();
     assertThat(cancel.out()).contains("state       cancelled");
 
-    CtlRun after = ctl("--json", "event", "status", id);
-    EventStatus s = parse(after.out(), EventStatus.newBuilder()).build();
+    CtlRun after = loopback.ctl("--json", "event", "status", id);
+    EventStatus s = CtlRun.parse(after.out(), EventStatus.newBuilder()).build();
     assertThat(s.getEvent().getState()).isEqualTo(EventState.EVENT_STATE_CANCELLED);
   }
 
@@ -169,16 +121,16 @@ class GridCommandsTest {
   void jsonOutputIsOneProtobufDocumentPerCommand() {
     CurtailmentEvent created = createEvent();
 
-    CtlRun list = ctl("--json", "event", "list", "--site", SITE, "--limit", "5");
+    CtlRun list = loopback.ctl("--json", "event", "list", "--site", SITE, "--limit", "5");
     assertThat(list.out().lines().count()).isEqualTo(1);
     ListCurtailmentEventsResponse events =
-        parse(list.out(), ListCurtailmentEventsResponse.newBuilder()).build();
+        CtlRun.parse(list.out(), ListCurtailmentEventsResponse.newBuilder()).build();
     assertThat(events.getEventsList())
         .extracting(CurtailmentEvent::getEventId)
         .containsExactly(created.getEventId());
 
-    CtlRun site = ctl("site", "status", "--site", SITE, "--json");
-    SiteStatus status = parse(site.out(), SiteStatus.newBuilder()).build();
+    CtlRun site = loopback.ctl("site", "status", "--site", SITE, "--json");
+    SiteStatus status = CtlRun.parse(site.out(), SiteStatus.newBuilder()).build();
     assertThat(status.getRigsConnected()).isEqualTo(2);
     // fields at their default are printed too, so scripts need no defaults of their own
     assertThat(site.out()).contains("\"rigsCurtailed\":0");
@@ -196,7 +148,7 @@ class GridCommandsTest {
   void invalidRequestExitsWithCodeThreeAndTheControllersReason() {
     Instant start = Instant.now().plus(Duration.ofHours(2));
     CtlRun r =
-        ctl(
+        loopback.ctl(
             "event",
             "create",
             "--site",
@@ -221,7 +173,7 @@ class GridCommandsTest {
   @Test
   void unknownSiteIsRejectedByTheControllerOnCreate() {
     CtlRun r =
-        ctl(
+        loopback.ctl(
             "event",
             "create",
             "--site",
@@ -240,12 +192,12 @@ class GridCommandsTest {
   @Test
   void unknownEventExitsWithCodeFour() {
     for (String command : List.of("status", "cancel", "watch")) {
-      CtlRun r = ctl("event", command, "no-such-event");
+      CtlRun r = loopback.ctl("event", command, "no-such-event");
 
       assertThat(r.exitCode()).as(command + ": " + r).isEqualTo(4);
       assertThat(r.err()).startsWith("flexrigctl: not found: ").contains("no-such-event");
     }
-    CtlRun site = ctl("site", "status", "--site", "nowhere");
+    CtlRun site = loopback.ctl("site", "status", "--site", "nowhere");
     assertThat(site.exitCode()).as(site.toString()).isEqualTo(4);
     assertThat(site.err()).contains("unknown site 'nowhere'");
   }
@@ -275,13 +227,14 @@ class GridCommandsTest {
 
   @Test
   void tlsToAPlaintextControllerSuggestsPlaintext() {
-    CtlRun r = CtlRun.of(Map.of(), "--controller", address(), "site", "status", "--site", SITE);
+    CtlRun r =
+        CtlRun.of(Map.of(), "--controller", loopback.address(), "site", "status", "--site", SITE);
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(6);
     assertThat(r.err().strip())
         .isEqualTo(
             "flexrigctl: controller "
-                + address()
+                + loopback.address()
                 + " unavailable: the controller does not speak TLS (a development controller?"
                 + " add --plaintext)");
   }
@@ -290,7 +243,7 @@ class GridCommandsTest {
   void controllerComesFromTheEnvironmentAndOptionsGoBeforeOrAfterTheCommand() {
     CtlRun fromEnv =
         CtlRun.of(
-            Map.of(FlexrigCtl.ENV_CONTROLLER, address()),
+            Map.of(FlexrigCtl.ENV_CONTROLLER, loopback.address()),
             "site",
             "status",
             "--site",
@@ -303,7 +256,7 @@ class GridCommandsTest {
             Map.of(FlexrigCtl.ENV_CONTROLLER, "127.0.0.1:1"),
             "site",
             "--controller",
-            address(),
+            loopback.address(),
             "status",
             "--site",
             SITE,
@@ -316,7 +269,7 @@ class GridCommandsTest {
   @Test
   void watchStreamsStatusLinesUntilTheEventEnds() {
     CtlRun created =
-        ctl(
+        loopback.ctl(
             "--json",
             "event",
             "create",
@@ -329,9 +282,9 @@ class GridCommandsTest {
             "--duration",
             "3s");
     assertThat(created.exitCode()).as(created.toString()).isZero();
-    String id = parse(created.out(), CurtailmentEvent.newBuilder()).getEventId();
+    String id = CtlRun.parse(created.out(), CurtailmentEvent.newBuilder()).getEventId();
 
-    CtlRun watch = ctl("event", "watch", id);
+    CtlRun watch = loopback.ctl("event", "watch", id);
 
     assertThat(watch.exitCode()).as(watch.toString()).isZero();
     List<String> lines = watch.out().lines().toList();
@@ -344,7 +297,7 @@ class GridCommandsTest {
   @Test
   void watchInJsonPrintsOneStatusDocumentPerLine() {
     CtlRun created =
-        ctl(
+        loopback.ctl(
             "--json",
             "event",
             "create",
@@ -356,13 +309,13 @@ class GridCommandsTest {
             "1s",
             "--duration",
             "2s");
-    String id = parse(created.out(), CurtailmentEvent.newBuilder()).getEventId();
+    String id = CtlRun.parse(created.out(), CurtailmentEvent.newBuilder()).getEventId();
 
-    CtlRun watch = ctl("event", "watch", id, "--json");
+    CtlRun watch = loopback.ctl("event", "watch", id, "--json");
 
     assertThat(watch.exitCode()).as(watch.toString()).isZero();
     List<EventStatus> statuses =
-        watch.out().lines().map(l -> parse(l, EventStatus.newBuilder()).build()).toList();
+        watch.out().lines().map(l -> CtlRun.parse(l, EventStatus.newBuilder()).build()).toList();
     assertThat(statuses).isNotEmpty();
     assertThat(statuses.getLast().getEvent().getState())
         .isEqualTo(EventState.EVENT_STATE_COMPLETED);
@@ -372,30 +325,30 @@ class GridCommandsTest {
   @Test
   void watchCarriesOnAcrossAControllerRestart() throws Exception {
     String id = createEvent().getEventId(); // scheduled an hour ahead: the stream stays open
-    int port = controller.port();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     var watch =
         java.util.concurrent.CompletableFuture.supplyAsync(
             () ->
                 FlexrigCtl.run(
-                    new String[] {"--plaintext", "--controller", address(), "event", "watch", id},
+                    new String[] {
+                      "--plaintext", "--controller", loopback.address(), "event", "watch", id
+                    },
                     new PrintWriter(out, true),
                     new PrintWriter(err, true),
                     Map.of(),
                     java.time.Clock.systemUTC()));
     await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains(" scheduled "));
 
-    controller.close();
+    loopback.stopController();
     await().atMost(Duration.ofSeconds(10)).until(() -> err.toString().contains("watching again"));
-    controller =
-        new FleetController(ControllerConfig.loopback(port, dir.resolve("controller.db"))).start();
+    loopback.startControllerAgain();
     int linesBefore = (int) out.toString().lines().count();
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> out.toString().lines().count() > linesBefore);
 
-    CtlRun cancel = ctl("event", "cancel", id);
+    CtlRun cancel = loopback.ctl("event", "cancel", id);
     assertThat(cancel.exitCode()).as(cancel.toString()).isZero();
 
     assertThat(watch.get(10, TimeUnit.SECONDS)).as(err.toString()).isZero();
@@ -403,7 +356,7 @@ class GridCommandsTest {
     assertThat(err.toString().lines().toList())
         .singleElement()
         .asString()
-        .startsWith("flexrigctl: controller " + address() + " unavailable: ");
+        .startsWith("flexrigctl: controller " + loopback.address() + " unavailable: ");
   }
 
   @Test
@@ -419,7 +372,7 @@ class GridCommandsTest {
                 FlexrigCtl.class.getName(),
                 "--plaintext",
                 "--controller",
-                address(),
+                loopback.address(),
                 "event",
                 "watch",
                 id)

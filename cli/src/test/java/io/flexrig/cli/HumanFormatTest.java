@@ -6,6 +6,7 @@ import com.google.protobuf.Timestamp;
 import io.flexrig.proto.v1.CurtailmentEvent;
 import io.flexrig.proto.v1.EventState;
 import io.flexrig.proto.v1.EventStatus;
+import io.flexrig.proto.v1.FleetReturn;
 import io.flexrig.proto.v1.SiteStatus;
 import java.time.Clock;
 import java.time.Instant;
@@ -99,7 +100,32 @@ class HumanFormatTest {
         .contains("measured        790.0 kW\n")
         .contains("target met      yes, first at 2026-11-25T13:54:00Z (1m ago)\n")
         .contains("deadline met    no\n")
-        .contains("rigs curtailed  12\n");
+        .contains("rigs curtailed  12\n")
+        .contains("awaiting rigs   -\n");
+  }
+
+  @Test
+  void aDueEventWaitingForItsRigsSaysHowManyAreBackAndWhenItStartsAnyway() {
+    EventStatus s =
+        EventStatus.newBuilder()
+            .setEvent(event())
+            .setTargetKw(800)
+            .setMeasuredKw(0)
+            .setAwaitingFleet(
+                FleetReturn.newBuilder()
+                    .setRigsBack(1)
+                    .setRigsAwaited(3)
+                    .setStartBy(ts("2026-11-25T13:55:30Z")))
+            .setObservedAt(ts("2026-11-25T13:55:00Z"))
+            .build();
+
+    assertThat(format.eventStatus(s))
+        .contains("awaiting rigs   1 of 3 back, starts by 2026-11-25T13:55:30Z (in 29s)\n");
+    assertThat(HumanFormat.watchLine(s))
+        .isEqualTo(
+            "2026-11-25T13:55:00Z  scheduled       0.0 kW     800.0 kW     0  no          no"
+                + "            awaiting rigs: 1 of 3 back, starts by 2026-11-25T13:55:30Z"
+                + System.lineSeparator());
   }
 
   @Test

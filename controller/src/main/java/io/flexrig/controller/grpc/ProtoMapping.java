@@ -219,6 +219,14 @@ final class ProtoMapping {
             .setDeadlineMet(s.event().deadlineMet())
             .setObservedAt(timestamp(s.observedAt()));
     s.event().targetMetAt().ifPresent(t -> b.setTargetMetAt(timestamp(t)));
+    s.awaitingFleet()
+        .ifPresent(
+            f ->
+                b.setAwaitingFleet(
+                    io.flexrig.proto.v1.FleetReturn.newBuilder()
+                        .setRigsBack(f.rigsBack())
+                        .setRigsAwaited(f.rigsAwaited())
+                        .setStartBy(timestamp(f.until()))));
     return b.build();
   }
 

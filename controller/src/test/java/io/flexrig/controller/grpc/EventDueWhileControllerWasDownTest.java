@@ -162,6 +162,13 @@ class EventDueWhileControllerWasDownTest {
     EventStatus waiting = status(event.getEventId());
     assertThat(waiting.getEvent().getState()).isEqualTo(EventState.EVENT_STATE_SCHEDULED);
     assertThat(waiting.getRigsCurtailed()).isZero();
+    // ... and says so: none of the three rigs back yet, and when it starts regardless.
+    assertThat(waiting.hasAwaitingFleet()).isTrue();
+    assertThat(waiting.getAwaitingFleet().getRigsBack()).isZero();
+    assertThat(waiting.getAwaitingFleet().getRigsAwaited()).isEqualTo(3);
+    assertThat(waiting.getAwaitingFleet().hasStartBy()).isTrue();
+    assertThat(Instant.ofEpochSecond(waiting.getAwaitingFleet().getStartBy().getSeconds()))
+        .isAfter(Instant.now());
 
     connectFleet();
 
@@ -173,6 +180,7 @@ class EventDueWhileControllerWasDownTest {
     EventStatus started = status(event.getEventId());
     assertThat(started.getBaselineKw()).isCloseTo(9.75, within(1e-9));
     assertThat(started.getTargetKw()).isCloseTo(7.75, within(1e-9));
+    assertThat(started.hasAwaitingFleet()).isFalse();
     await()
         .atMost(Duration.ofSeconds(10))
         .until(

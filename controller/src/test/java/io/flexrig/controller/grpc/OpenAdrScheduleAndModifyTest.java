@@ -3,32 +3,19 @@ package io.flexrig.controller.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flexrig.controller.ControllerConfig;
-import io.flexrig.controller.FleetController;
-import io.flexrig.controller.openadr.OpenAdrLink;
-import io.flexrig.controller.openadr.OpenAdrSettings;
-import io.flexrig.openadr.SimpleLevels;
 import io.flexrig.openadr.model.Event;
 import io.flexrig.openadr.model.EventPayloadDescriptor;
 import io.flexrig.openadr.model.Interval;
 import io.flexrig.openadr.model.IntervalPeriod;
-import io.flexrig.openadr.model.Program;
 import io.flexrig.openadr.model.ValuesMap;
 import io.flexrig.openadr.vtn.VtnStandIn;
 import io.flexrig.proto.v1.CurtailmentEvent;
 import io.flexrig.proto.v1.EventState;
-import io.flexrig.proto.v1.GridServiceGrpc;
-import io.flexrig.proto.v1.ListCurtailmentEventsRequest;
 import io.flexrig.proto.v1.SetpointKind;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,72 +33,38 @@ class OpenAdrScheduleAndModifyTest {
   private static final String PROGRAM = "site-dr";
 
   @TempDir Path dir;
-  private FleetController controller;
+  private ScriptedSite site;
+  private VtnFixture adr;
   private VtnStandIn vtn;
-  private OpenAdrLink link;
-  private ManagedChannel channel;
-  private final List<ScriptedAgent> agents = new ArrayList<>();
 
   @BeforeEach
   void start() {
-    controller =
-        new FleetController(
-                new ControllerConfig(
-                    0, dir.resolve("c.db"), true, Duration.ofMillis(200), Clock.systemUTC()))
-            .start();
-    for (String rig : List.of("r1", "r2")) {
-      ScriptedAgent agent = new ScriptedAgent(controller.port(), rig, 3000, 20);
-      agents.add(agent);
-      agent.hello(ScriptedAgent.asicHello(rig, SITE, 3000, 29.5, 1500));
-      agent.streamTelemetry(200);
-    }
-    vtn = VtnStandIn.start();
-    vtn.addClient("adr-ven", "s3cret", VtnStandIn.Role.VEN);
-    vtn.createProgram(Program.request(PROGRAM, null));
-    channel =
-        Grpc.newChannelBuilderForAddress(
-                "127.0.0.1", controller.port(), InsecureChannelCredentials.create())
-            .build();
+    site = ScriptedSite.start(dir, SITE, "r1", "r2");
+    adr = VtnFixture.start("adr-ven", PROGRAM);
+    vtn = adr.vtn();
   }
 
   @AfterEach
   void stop() throws InterruptedException {
-    if (link != null) {
-      link.close();
+    if (adr != null) {
+      adr.close();
     }
-    for (ScriptedAgent agent : agents) {
-      agent.close();
+    if (site != null) {
+      site.close();
     }
-    channel.shutdownNow();
-    vtn.close();
-    controller.close();
   }
 
   private void startLink() {
-    link =
-        OpenAdrLink.start(
-            controller,
-            new OpenAdrSettings(
-                vtn.baseUrl(),
-                "adr-ven",
-                "s3cret",
-                "adr-site-ven",
-                PROGRAM,
-                SITE,
-                new SimpleLevels(1, 2, 3),
-                Duration.ofSeconds(3),
-                Duration.ofMillis(200)),
-            Clock.systemUTC());
-    await().atMost(Duration.ofSeconds(10)).until(() -> vtn.vens().size() == 1);
+    adr.link(site.controller(), "adr-site-ven", SITE);
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> controller.fleet().siteLoad(SITE).measuredW() > 5900);
+        .until(() -> site.controller().fleet().siteLoad(SITE).measuredW() > 5900);
   }
 
   @Test
   void aDispatchSetpointWithSeveralIntervalsBecomesOneScheduledEvent() {
     startLink();
-    String programId = link.ven().programs().getFirst().id();
+    String programId = adr.programId();
     Instant start = Instant.now().plusSeconds(30).truncatedTo(ChronoUnit.SECONDS);
     vtn.createEvent(
         Event.request(
@@ -127,7 +80,7 @@ class OpenAdrScheduleAndModifyTest {
     CurtailmentEvent curtailment =
         await()
             .atMost(Duration.ofSeconds(10))
-            .until(this::events, events -> events.size() == 1)
+            .until(site::events, events -> events.size() == 1)
             .getFirst();
 
     assertThat(curtailment.getSetpointSchedule().getKind())
@@ -144,7 +97,7 @@ class OpenAdrScheduleAndModifyTest {
   @Test
   void aModifiedVtnEventModifiesTheSameCurtailmentEvent() {
     startLink();
-    String programId = link.ven().programs().getFirst().id();
+    String programId = adr.programId();
     Instant start = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
     Event event =
         vtn.createEvent(
@@ -158,7 +111,7 @@ class OpenAdrScheduleAndModifyTest {
     CurtailmentEvent first =
         await()
             .atMost(Duration.ofSeconds(10))
-            .until(this::events, events -> events.size() == 1)
+            .until(site::events, events -> events.size() == 1)
             .getFirst();
     assertThat(first.getReduceByKw()).isEqualTo(2.0);
 
@@ -176,18 +129,12 @@ class OpenAdrScheduleAndModifyTest {
         await()
             .atMost(Duration.ofSeconds(10))
             .until(
-                this::events,
+                site::events,
                 events -> events.size() == 1 && events.getFirst().getReduceByKw() == 3.0)
             .getFirst();
     assertThat(modified.getEventId()).isEqualTo(first.getEventId());
     assertThat(modified.getState()).isEqualTo(EventState.EVENT_STATE_SCHEDULED);
     assertThat(modified.getEndAt().getSeconds())
         .isEqualTo(start.plus(Duration.ofMinutes(20)).getEpochSecond());
-  }
-
-  private List<CurtailmentEvent> events() {
-    return GridServiceGrpc.newBlockingStub(channel)
-        .listCurtailmentEvents(ListCurtailmentEventsRequest.newBuilder().setSiteId(SITE).build())
-        .getEventsList();
   }
 }

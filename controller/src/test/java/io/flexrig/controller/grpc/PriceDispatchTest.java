@@ -7,21 +7,19 @@ import io.flexrig.controller.ControllerConfig;
 import io.flexrig.controller.FleetController;
 import io.flexrig.controller.hybrid.HybridSettings;
 import io.flexrig.controller.metrics.FleetMetrics;
-import io.flexrig.controller.openadr.OpenAdrLink;
-import io.flexrig.controller.openadr.OpenAdrSettings;
 import io.flexrig.controller.price.PriceSettings;
 import io.flexrig.controller.price.PriceStatus;
 import io.flexrig.core.economics.Workload;
 import io.flexrig.metricshttp.MetricsSettings;
-import io.flexrig.openadr.SimpleLevels;
 import io.flexrig.openadr.model.Event;
 import io.flexrig.openadr.model.EventPayloadDescriptor;
 import io.flexrig.openadr.model.Interval;
 import io.flexrig.openadr.model.IntervalPeriod;
-import io.flexrig.openadr.model.Program;
 import io.flexrig.openadr.model.ValuesMap;
 import io.flexrig.openadr.vtn.VtnStandIn;
 import io.flexrig.proto.v1.Command;
+import io.flexrig.testkit.NodeTools;
+import io.flexrig.testkit.Scrape;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,24 +55,20 @@ class PriceDispatchTest {
 
   @TempDir Path dir;
   private FleetController controller;
-  private VtnStandIn vtn;
-  private OpenAdrLink link;
+  private VtnFixture adr;
   private ScriptedAgent s19;
   private ScriptedAgent s21;
   private ScriptedAgent gpu;
 
   @AfterEach
   void stop() throws InterruptedException {
-    if (link != null) {
-      link.close();
+    if (adr != null) {
+      adr.close();
     }
     for (ScriptedAgent a : new ScriptedAgent[] {s19, s21, gpu}) {
       if (a != null) {
         a.close();
       }
-    }
-    if (vtn != null) {
-      vtn.close();
     }
     if (controller != null) {
       controller.close();
@@ -188,6 +182,24 @@ class PriceDispatchTest {
         .containsPattern(
             FleetMetrics.PRICE_STRIKE
                 + "\\{level=\"break_even\",profile=\"antminer-s19j-pro\"\\} 0\\.054");
+    // Every price metric the dashboards use is one this controller really exports (read by an
+    // independent parser while a rig is on a price setpoint, so every price family has points).
+    List<String> dashboardPrice =
+        NodeTools.dashboardMetrics(NodeTools.dashboards()).stream()
+            .filter(n -> n.startsWith("flexrig_price_"))
+            .distinct()
+            .toList();
+    assertThat(dashboardPrice)
+        .as("the fleet dashboard's price-driven dispatch panels")
+        .containsExactlyInAnyOrder(
+            FleetMetrics.PRICE_KNOWN,
+            FleetMetrics.PRICE,
+            FleetMetrics.PRICE_STRIKE,
+            FleetMetrics.PRICE_CURTAILED,
+            FleetMetrics.PRICE_RIGS_CURTAILED);
+    assertThat(Scrape.of(NodeTools.scrape(metricsUrl())).families().keySet())
+        .as("the dashboards' price metrics, against a live scrape")
+        .containsAll(dashboardPrice);
 
     writePrices(prices, 25);
     await().atMost(Duration.ofSeconds(10)).until(() -> s19.commands.getLast().hasRelease());
@@ -200,25 +212,10 @@ class PriceDispatchTest {
   @Test
   void aVtnPriceEventCurtailsTheS19ForItsIntervalThenTheTariffReleasesIt() {
     startController(Map.of("price-fixed-usd-per-kwh", Double.toString(TARIFF_USD_PER_KWH)));
-    vtn = VtnStandIn.start();
-    vtn.addClient("price-ven", "s3cret", VtnStandIn.Role.VEN);
-    vtn.createProgram(Program.request("rtp", null));
-    link =
-        OpenAdrLink.start(
-            controller,
-            new OpenAdrSettings(
-                vtn.baseUrl(),
-                "price-ven",
-                "s3cret",
-                "price-site-ven",
-                "rtp",
-                SITE,
-                new SimpleLevels(1, 2, 3),
-                Duration.ofSeconds(3),
-                Duration.ofMillis(200)),
-            Clock.systemUTC());
-    await().atMost(Duration.ofSeconds(10)).until(() -> !link.ven().programs().isEmpty());
-    String programId = link.ven().programs().getFirst().id();
+    adr = VtnFixture.start("price-ven", "rtp");
+    adr.link(controller, "price-site-ven", SITE);
+    String programId = adr.programId();
+    VtnStandIn vtn = adr.vtn();
     Instant start = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
     Event event =
         vtn.createEvent(
@@ -261,11 +258,14 @@ class PriceDispatchTest {
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  private String metricsUrl() {
+    return "http://127.0.0.1:" + controller.metricsPort() + "/metrics";
+  }
+
   private String scrape() throws IOException, InterruptedException {
     try (HttpClient http = HttpClient.newHttpClient()) {
       return http.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + controller.metricsPort() + "/metrics"))
+              HttpRequest.newBuilder(URI.create(metricsUrl()))
                   .timeout(Duration.ofSeconds(5))
                   .build(),
               HttpResponse.BodyHandlers.ofString())
