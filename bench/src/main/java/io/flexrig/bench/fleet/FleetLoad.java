@@ -248,8 +248,8 @@ public final class FleetLoad implements AutoCloseable {
     long[] statusAt = {System.nanoTime() - 2_000_000_000L};
     await(
         () -> {
-          // GetEventStatus walks the whole site (100,000 rigs: tens of ms of the controller's
-          // CPU), so ask it at most once a second; the acks are counted here, every 20 ms.
+          // GetEventStatus counts the site's rigs holding the event's command (one pass over
+          // 100,000 rigs), so ask it at most once a second; the acks are counted here, every 20 ms.
           if (System.nanoTime() - statusAt[0] > 1_000_000_000L) {
             commanded[0] = status(eventId).getRigsCurtailed();
             statusAt[0] = System.nanoTime();
