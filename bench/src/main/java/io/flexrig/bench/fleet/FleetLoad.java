@@ -245,17 +245,22 @@ public final class FleetLoad implements AutoCloseable {
     String eventId = event.getEventId();
     // Done when every rig the controller commanded has acked (client side) and no ack came for 1 s.
     int[] commanded = {-1};
+    int[] commandedBefore = {-2};
     long[] statusAt = {System.nanoTime() - 2_000_000_000L};
     await(
         () -> {
-          // GetEventStatus walks the whole site (100,000 rigs: tens of ms of the controller's
-          // CPU), so ask it at most once a second; the acks are counted here, every 20 ms.
+          // GetEventStatus counts the site's rigs holding the event's command (one pass over
+          // 100,000 rigs), so ask it at most once a second; the acks are counted here, every 20 ms.
           if (System.nanoTime() - statusAt[0] > 1_000_000_000L) {
+            commandedBefore[0] = commanded[0];
             commanded[0] = status(eventId).getRigsCurtailed();
             statusAt[0] = System.nanoTime();
           }
           long last = probe.lastCurtailAckNanos.get();
+          // The same count twice, a second apart: a read taken while the runner was still
+          // sending (a loaded machine can stall it for over a second) is not the final count.
           return commanded[0] > 0
+              && commanded[0] == commandedBefore[0]
               && probe.curtailAcks.get() >= commanded[0]
               && System.nanoTime() - last > 1_000_000_000L;
         },

@@ -280,16 +280,10 @@ public final class CurtailmentEventRunner implements AutoCloseable {
   /** The event's status, measured now. */
   public EventStatus status(String eventId) throws UnknownEventException {
     CurtailmentEvent event = find(eventId).orElseThrow(() -> new UnknownEventException(eventId));
-    SiteLoad load = fleet.siteLoad(event.siteId());
-    double measuredKw = load.estimatedW() / 1000;
+    double measuredKw = fleet.estimatedW(event.siteId()) / 1000;
     double baselineKw = event.baselineKw().orElse(measuredKw);
     double targetKw = event.targetKw().orElse(event.target().targetKw(baselineKw));
-    int curtailed = 0;
-    for (RigView rig : fleet.rigsOfSite(event.siteId())) {
-      if (rig.command().map(c -> c.eventId().equals(eventId)).orElse(false)) {
-        curtailed++;
-      }
-    }
+    int curtailed = fleet.rigsHoldingCommandOf(event.siteId(), eventId);
     boolean met = event.state() == EventState.ACTIVE && measuredKw <= targetKw;
     EventRun run = runs.get(eventId);
     FleetWait wait = run == null || event.state() != EventState.SCHEDULED ? null : run.fleetWait;
@@ -493,7 +487,7 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     if (run.event.state() != EventState.ACTIVE || run.event.targetMetAt().isPresent()) {
       return;
     }
-    double measuredKw = fleet.siteLoad(run.event.siteId()).estimatedW() / 1000;
+    double measuredKw = fleet.estimatedW(run.event.siteId()) / 1000;
     if (measuredKw <= run.event.targetKw().orElse(Double.NEGATIVE_INFINITY)) {
       run.event = run.event.targetMet(clock.instant());
       journal.save(run.event);
@@ -516,7 +510,7 @@ public final class CurtailmentEventRunner implements AutoCloseable {
     if (run.settledAt != null && now.isBefore(run.settledAt)) {
       return; // the slowest knob dispatched last may still be ramping
     }
-    double measuredW = fleet.siteLoad(run.event.siteId()).estimatedW();
+    double measuredW = fleet.estimatedW(run.event.siteId());
     double targetW = run.event.targetKw().orElseThrow() * 1000;
     if (measuredW > targetW) {
       log.info(
@@ -605,7 +599,7 @@ public final class CurtailmentEventRunner implements AutoCloseable {
       byId.put(rig.rigId(), rig);
       candidates.add(dispatchRig(rig, event.eventId(), run, now));
     }
-    double siteW = fleet.siteLoad(event.siteId()).estimatedW();
+    double siteW = fleet.estimatedW(event.siteId());
     double targetW = event.targetKw().orElseThrow() * 1000;
     DispatchPlan plan =
         dispatcher.plan(

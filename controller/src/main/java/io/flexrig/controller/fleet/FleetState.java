@@ -8,8 +8,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -17,11 +18,17 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The fleet in memory: rigs by id, their sessions, latest samples and held commands.
  *
- * <p>Thread-safe without a global lock: the telemetry hot path is one map lookup and one atomic
- * compare-and-set per sample. Site figures are summed on demand over the site's rigs, which costs
- * O(rigs of the site) per read and nothing per sample.
+ * <p>Thread-safe without a global lock. Each site keeps an index of its rigs sorted by rig id
+ * (updated when a rig registers or moves, never per read) and a running sum of its rigs' last
+ * usable power, so the figure a control loop reads every tick ({@link #estimatedW}) costs O(1)
+ * instead of a pass over 100,000 rigs. The sum is exact: it is kept in integer microwatts and each
+ * change replaces the rig's previous contribution under the rig's own lock, which the telemetry
+ * path takes uncontended (one agent per rig). Figures that depend on the time of reading (fresh
+ * versus stale) are summed by one pass over the site's rigs without copying them.
  */
 public final class FleetState {
+
+  private static final double MICRO = 1_000_000;
 
   /** Samples older than this do not count toward site power. */
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(5);
@@ -29,7 +36,7 @@ public final class FleetState {
   private final Clock clock;
   private final Duration staleAfter;
   private final ConcurrentHashMap<String, RigEntry> rigs = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Set<String>> rigIdsBySite = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, SiteRigs> sites = new ConcurrentHashMap<>();
   private final AtomicLong sessionIds = new AtomicLong();
   private final LongAdder samplesReceived = new LongAdder();
 
@@ -75,8 +82,17 @@ public final class FleetState {
     if (entry == null) {
       return;
     }
-    entry.latest.accumulateAndGet(
-        sample, (old, next) -> old == null || next.sequence() > old.sequence() ? next : old);
+    synchronized (entry) {
+      RigSample old = entry.latest;
+      if (old == null || sample.sequence() > old.sequence()) {
+        entry.latest = sample;
+        long delta = usableMicroW(sample) - usableMicroW(old);
+        // A rig not yet in its site's index is counted with its latest sample when it is added.
+        if (delta != 0 && entry.site != null) {
+          entry.site.lastUsableMicroW.addAndGet(delta);
+        }
+      }
+    }
   }
 
   /** Samples recorded since start, of known rigs or not (the ingest rate, for /metrics). */
@@ -157,8 +173,8 @@ public final class FleetState {
   }
 
   public boolean knowsSite(String siteId) {
-    Set<String> ids = rigIdsBySite.get(siteId);
-    return ids != null && !ids.isEmpty();
+    SiteRigs site = sites.get(siteId);
+    return site != null && site.known.get() > 0;
   }
 
   public Optional<RigView> rig(String rigId) {
@@ -166,26 +182,56 @@ public final class FleetState {
     return entry == null ? Optional.empty() : Optional.of(view(entry, clock.instant()));
   }
 
-  /** The site's rigs, sorted by rig id. */
+  /** The site's rigs, sorted by rig id (the index is kept sorted; nothing is sorted per call). */
   public List<RigView> rigsOfSite(String siteId) {
-    Instant now = clock.instant();
-    List<RigView> views = new ArrayList<>();
-    for (String rigId : rigIdsBySite.getOrDefault(siteId, Set.of())) {
-      RigEntry entry = rigs.get(rigId);
-      if (entry != null) {
-        views.add(view(entry, now));
-      }
+    SiteRigs site = sites.get(siteId);
+    if (site == null) {
+      return List.of();
     }
-    views.sort(java.util.Comparator.comparing(RigView::rigId));
+    Instant now = clock.instant();
+    List<RigView> views = new ArrayList<>(Math.max(0, site.known.get()));
+    for (RigEntry entry : site.rigs.values()) {
+      views.add(view(entry, now));
+    }
     return views;
   }
 
   public Collection<String> sites() {
-    return List.copyOf(rigIdsBySite.keySet());
+    return List.copyOf(sites.keySet());
   }
 
-  /** The site's measured load and rig counts now. */
+  /**
+   * The site's estimated load now in watts: the last usable power of each of its rigs, fresh or
+   * stale (what {@link SiteLoad#estimatedW()} returns), read from the running sum in O(1).
+   */
+  public double estimatedW(String siteId) {
+    SiteRigs site = sites.get(siteId);
+    return site == null ? 0 : site.lastUsableMicroW.get() / MICRO;
+  }
+
+  /** How many rigs of the site hold a command of the event (one pass, nothing copied). */
+  public int rigsHoldingCommandOf(String siteId, String eventId) {
+    SiteRigs site = sites.get(siteId);
+    if (site == null) {
+      return 0;
+    }
+    int holding = 0;
+    for (RigEntry entry : site.rigs.values()) {
+      HeldCommand held = entry.command.get();
+      if (held != null && held.eventId().equals(eventId)) {
+        holding++;
+      }
+    }
+    return holding;
+  }
+
+  /** The site's measured load and rig counts now (one pass over its rigs, nothing copied). */
   public SiteLoad siteLoad(String siteId) {
+    SiteRigs site = sites.get(siteId);
+    if (site == null) {
+      return new SiteLoad(siteId, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+    Instant now = clock.instant();
     double measuredW = 0;
     double nameplateW = 0;
     double staleLastKnownW = 0;
@@ -193,24 +239,24 @@ public final class FleetState {
     int stale = 0;
     int connected = 0;
     int curtailed = 0;
-    List<RigView> views = rigsOfSite(siteId);
-    for (RigView rig : views) {
-      nameplateW += rig.registration().nameplate().powerW();
-      if (rig.connected()) {
+    int known = 0;
+    for (RigEntry entry : site.rigs.values()) {
+      known++;
+      nameplateW += entry.registration.nameplate().powerW();
+      if (entry.session != 0) {
         connected++;
       }
-      if (rig.curtailed()) {
+      RigSample latest = entry.latest;
+      if (entry.command.get() != null || (latest != null && latest.activity().shedding())) {
         curtailed++;
       }
-      Optional<Double> power = rig.usablePowerW();
-      if (power.isPresent()) {
-        measuredW += power.get();
+      if (fresh(latest, now)) {
+        measuredW += latest.powerW();
         measured++;
       } else {
         stale++;
-        Optional<RigSample> last = rig.latest().filter(RigSample::powerUsable);
-        if (last.isPresent()) {
-          staleLastKnownW += last.get().powerW();
+        if (latest != null && latest.powerUsable()) {
+          staleLastKnownW += latest.powerW();
         }
       }
     }
@@ -220,54 +266,80 @@ public final class FleetState {
         measured,
         stale,
         connected,
-        views.size(),
+        known,
         curtailed,
         nameplateW,
         staleLastKnownW);
   }
 
   private RigEntry entry(RigRegistration registration) {
-    RigEntry entry =
-        rigs.compute(
-            registration.rigId(),
-            (id, existing) -> {
-              if (existing == null) {
-                return new RigEntry(registration);
-              }
-              if (!existing.registration.siteId().equals(registration.siteId())) {
-                Set<String> old = rigIdsBySite.get(existing.registration.siteId());
-                if (old != null) {
-                  old.remove(id);
-                }
-              }
-              existing.registration = registration;
-              return existing;
-            });
-    rigIdsBySite
-        .computeIfAbsent(registration.siteId(), s -> ConcurrentHashMap.newKeySet())
-        .add(registration.rigId());
+    RigEntry entry = rigs.computeIfAbsent(registration.rigId(), id -> new RigEntry(registration));
+    SiteRigs target = sites.computeIfAbsent(registration.siteId(), id -> new SiteRigs());
+    synchronized (entry) {
+      if (entry.site != target) {
+        if (entry.site != null) {
+          entry.site.remove(entry);
+        }
+        entry.registration = registration;
+        entry.site = target;
+        target.add(entry);
+      } else {
+        entry.registration = registration;
+      }
+    }
     return entry;
   }
 
+  private boolean fresh(RigSample latest, Instant now) {
+    return latest != null
+        && latest.powerUsable()
+        && Duration.between(latest.observedAt(), now).compareTo(staleAfter) <= 0;
+  }
+
+  private static long usableMicroW(RigSample sample) {
+    return sample == null || !sample.powerUsable() ? 0 : Math.round(sample.powerW() * MICRO);
+  }
+
   private RigView view(RigEntry entry, Instant now) {
-    RigSample latest = entry.latest.get();
-    boolean fresh =
-        latest != null
-            && latest.powerUsable()
-            && Duration.between(latest.observedAt(), now).compareTo(staleAfter) <= 0;
+    RigSample latest = entry.latest;
     return new RigView(
         entry.registration,
         entry.session != 0,
         Optional.ofNullable(latest),
-        fresh,
+        fresh(latest, now),
         Optional.ofNullable(entry.command.get()));
+  }
+
+  /**
+   * One site's rigs, sorted by rig id, with running figures. Changed only under the lock of the rig
+   * being added, removed or updated, so each rig's contribution is replaced exactly once.
+   */
+  private static final class SiteRigs {
+    final ConcurrentSkipListMap<String, RigEntry> rigs = new ConcurrentSkipListMap<>();
+    final AtomicInteger known = new AtomicInteger();
+    final AtomicLong lastUsableMicroW = new AtomicLong();
+
+    /** Caller holds the entry's lock. */
+    void add(RigEntry entry) {
+      rigs.put(entry.registration.rigId(), entry);
+      known.incrementAndGet();
+      lastUsableMicroW.addAndGet(usableMicroW(entry.latest));
+    }
+
+    /** Caller holds the entry's lock. */
+    void remove(RigEntry entry) {
+      rigs.remove(entry.registration.rigId(), entry);
+      known.decrementAndGet();
+      lastUsableMicroW.addAndGet(-usableMicroW(entry.latest));
+    }
   }
 
   private static final class RigEntry {
     volatile RigRegistration registration;
     volatile long session;
     volatile String lastAlarmCode;
-    final AtomicReference<RigSample> latest = new AtomicReference<>();
+    volatile RigSample latest;
+    volatile SiteRigs site;
     final AtomicReference<HeldCommand> command = new AtomicReference<>();
     final AtomicLong storedThrough = new AtomicLong();
 
