@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Rollup: per rig, the samples above its mark ({@code telemetry_rollup_marks}) are aggregated by
  * minute and merged into {@code telemetry_rollups} (counts and sums add up, min and max widen),
- * then the mark moves to the rig's highest stored sequence, all in one transaction of the store's
- * writer. A run is therefore exactly-once: a restart before the commit redoes it, one after finds
+ * then the mark moves over exactly the samples read, in the same transaction of the store's writer.
+ * A run is a chain of such steps, each over a few rigs and a bounded range of their sequences (a
+ * whole fleet's half minute in one statement held the writer, and so every agent's ack, for
+ * seconds). Each step is exactly-once: a restart before its commit redoes it, one after finds
  * nothing new. Late samples of an old minute (an agent replaying after an outage) carry higher
  * sequences and join their minute's row. Reading is by primary key range, never a table scan.
  *
@@ -96,8 +98,9 @@ public final class TelemetryRollups implements AutoCloseable {
       "SELECT COUNT(*) FROM telemetry_rollup_marks m WHERE m.rig_id > ? AND m.rig_id <= ?"
           + " AND EXISTS (SELECT 1 FROM telemetry t WHERE t.rig_id = m.rig_id"
           + " AND t.sequence > m.rolled_through_sequence)";
-  // Bounds one chunk's transaction to RIGS_PER_CHUNK x SEQUENCES_PER_STEP samples (32,768).
-  static final int RIGS_PER_CHUNK = 128;
+  // Bounds one step to RIGS_PER_CHUNK x SEQUENCES_PER_STEP samples (16,384, some 15 ms of the
+  // writer's CPU), about what one telemetry transaction takes.
+  static final int RIGS_PER_CHUNK = 64;
   static final int SEQUENCES_PER_STEP = 256;
   // Only samples already rolled up: a stalled rollup never costs data.
   private static final String DELETE_RAW =
@@ -165,7 +168,7 @@ public final class TelemetryRollups implements AutoCloseable {
   /** Rolls up what is new since the last run; completes with the rig-minutes written. */
   public CompletableFuture<Long> rollUp() {
     return writer
-        .submit("telemetry rollup marks", s -> s.get(NEW_MARKS).executeUpdate())
+        .submitBulk("telemetry rollup marks", s -> s.get(NEW_MARKS).executeUpdate())
         .thenCompose(ok -> rollUpChunk("", 0));
   }
 
@@ -175,8 +178,11 @@ public final class TelemetryRollups implements AutoCloseable {
     String[] last = new String[1];
     long[] minutes = new long[1];
     boolean[] behind = new boolean[1];
+    // On the bulk lane: the next step is queued only when this one committed, behind the telemetry
+    // that arrived meanwhile, so the steps and the agents' batches take turns on the writer. (On
+    // the control lane, which is drained before any telemetry, the chain would run back to back.)
     return writer
-        .submit(
+        .submitBulk(
             "telemetry rollup",
             s -> {
               PreparedStatement end = s.get(CHUNK_END);
