@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Retention: raw samples older than {@link TelemetryRetention#rawSamples()} (and already rolled
  * up) and rollups older than {@link TelemetryRetention#rollups()} are deleted by statements of at
- * most {@link TelemetryRetention#deleteBatch()} rows, each its own writer task, so telemetry writes
- * of the agents interleave with them.
+ * most {@link TelemetryRetention#deleteBatch()} rows, each its own task on the writer's bulk lane
+ * queued when the previous one committed, so telemetry writes of the agents interleave with them.
  *
  * <p>Everything runs through the store's single writer: no second writer contends for SQLite's
  * lock, and the statements are plain SQL both databases accept.
@@ -238,8 +238,9 @@ public final class TelemetryRollups implements AutoCloseable {
       String sql, long before, String what, long deletedSoFar) {
     int batch = retention.deleteBatch();
     int[] n = new int[1];
+    // Bulk lane, like the rollup steps: a day's backlog of deletes must take turns with telemetry.
     return writer
-        .submit(
+        .submitBulk(
             "retention " + what,
             s -> {
               PreparedStatement ps = s.get(sql);
