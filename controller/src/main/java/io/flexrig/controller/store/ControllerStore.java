@@ -50,16 +50,24 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
   private static final int CONTROL_QUEUE_CAPACITY = 262_144;
   private static final int BULK_QUEUE_CAPACITY = 65_536;
   private static final int BULK_TRANSACTION_ROWS = 8_192;
+  private static final Duration CHECKPOINT_EVERY = Duration.ofMillis(100);
 
   private final String url;
   private final Database database;
   private Connection reader; // guarded by this
   private final StoreWriter writer;
+  private final WalCheckpoints checkpoints; // SQLite only
 
-  private ControllerStore(String url, Database database, Connection reader, StoreWriter writer) {
+  private ControllerStore(
+      String url,
+      Database database,
+      Connection reader,
+      WalCheckpoints checkpoints,
+      StoreWriter writer) {
     this.url = url;
     this.database = database;
     this.reader = reader;
+    this.checkpoints = checkpoints;
     this.writer = writer;
   }
 
@@ -107,19 +115,28 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
           st.execute("PRAGMA synchronous=FULL");
           // 64 MiB page cache for the writer: the telemetry key's B-tree stays in memory.
           st.execute("PRAGMA cache_size=-65536");
+          // Checkpoints run beside the writer (WalCheckpoints); this is only the safety net.
+          st.execute("PRAGMA wal_autocheckpoint=" + WalCheckpoints.WRITER_FALLBACK_PAGES);
         }
       }
       reading = connect(url, database);
-      return new ControllerStore(
-          url,
-          database,
-          reading,
+      StoreWriter writer =
           new StoreWriter(
               writing,
               CONTROL_QUEUE_CAPACITY,
               BULK_QUEUE_CAPACITY,
               BULK_TRANSACTION_ROWS,
-              () -> connect(url, database)));
+              () -> connect(url, database));
+      WalCheckpoints checkpoints = null;
+      if (database == Database.SQLITE) {
+        try {
+          checkpoints = new WalCheckpoints(connect(url, database), CHECKPOINT_EVERY);
+        } catch (SQLException e) {
+          writer.close();
+          throw e;
+        }
+      }
+      return new ControllerStore(url, database, reading, checkpoints, writer);
     } catch (SQLException | RuntimeException e) {
       writing.close();
       if (reading != null) {
@@ -755,6 +772,9 @@ public final class ControllerStore implements EventJournal, AuditLog, AutoClosea
   @Override
   public void close() {
     writer.close();
+    if (checkpoints != null) {
+      checkpoints.close();
+    }
     synchronized (this) {
       try {
         reader.close();

@@ -29,12 +29,13 @@ import org.slf4j.LoggerFactory;
  *       results, alarms and audit entries. Its own bounded queue is always written first, in a
  *       transaction of its own, so a grid operator's event never waits behind a telemetry flood nor
  *       is refused because telemetry filled a queue.
- *   <li>The <b>bulk</b> lane ({@link #submitRows}, {@link #submitBulk}) carries telemetry and rig
- *       registrations. Whatever is queued is drained into one transaction (up to {@code
- *       maxBulkRows} rows); the rows of all its tasks for one table go out as multi-row {@code
- *       INSERT}s, so a thousand agents' batches cost a few statements and one fsync. The futures of
- *       a bulk transaction are completed by a separate thread, in commit order, so sending the
- *       telemetry acks (protobuf, gRPC, Netty) does not take the writer's time.
+ *   <li>The <b>bulk</b> lane ({@link #submitRows}, {@link #submitBulk}) carries telemetry, rig
+ *       registrations and the steps of the telemetry rollup (queued one after another, so they take
+ *       turns with the agents' batches). Whatever is queued is drained into one transaction (up to
+ *       {@code maxBulkRows} rows); the rows of all its tasks for one table go out as multi-row
+ *       {@code INSERT}s, so a thousand agents' batches cost a few statements and one fsync. The
+ *       futures of a bulk transaction are completed by a separate thread, in commit order, so
+ *       sending the telemetry acks (protobuf, gRPC, Netty) does not take the writer's time.
  * </ul>
  *
  * <p>A failing transaction is retried task by task so one bad task cannot fail its neighbours.

@@ -428,7 +428,8 @@ class ControllerStoreTest {
   }
 
   @Test
-  void anSqliteFileRunsInWalModeWithoutRowidTelemetry() throws Exception {
+  void anSqliteFileRunsInWalModeWithTelemetryInArrivalOrderKeyedByRigAndSequence()
+      throws Exception {
     Path file = dir.resolve("c.db");
     ControllerStore.open(file).close();
 
@@ -441,7 +442,10 @@ class ControllerStoreTest {
       try (ResultSet rs =
           st.executeQuery("SELECT sql FROM sqlite_master WHERE name = 'telemetry'")) {
         assertThat(rs.next()).isTrue();
-        assertThat(rs.getString(1)).contains("WITHOUT ROWID");
+        // A rowid table (rows appended as they arrive, V6) with (rig_id, sequence) as its key.
+        assertThat(rs.getString(1))
+            .doesNotContain("WITHOUT ROWID")
+            .contains("PRIMARY KEY (rig_id, sequence)");
       }
     }
   }
@@ -467,11 +471,24 @@ class ControllerStoreTest {
               + " description TEXT NOT NULL, script TEXT NOT NULL, applied_at INTEGER NOT NULL)");
       st.execute("INSERT INTO flexrig_schema_version VALUES (1, 'init', 'V1__init.sql', 0)");
       st.execute("INSERT INTO sites VALUES ('site-1', 0)");
+      // Samples in V1's WITHOUT ROWID table: V6 moves them to the table in arrival order.
+      st.execute(
+          "INSERT INTO telemetry VALUES ('rig-1', 1, 10, 11, 3000, 'GOOD', 100, 70, 60,"
+              + " 'RUNNING', 3000), ('rig-1', 2, 20, 21, 3100, 'GOOD', 100, 70, 60, 'RUNNING',"
+              + " 3000)");
     }
 
     try (ControllerStore store = ControllerStore.open(file)) {
       await(store.record(new AuditEntry(T0, "a", "r", "x", "s", "OK", "")));
       assertThat(count(TestDatabase.SQLITE, store, "SELECT COUNT(*) FROM sites")).isEqualTo(1);
+      assertThat(count(TestDatabase.SQLITE, store, "SELECT SUM(sequence * power_w) FROM telemetry"))
+          .isEqualTo(3000 + 2 * 3100);
+      assertThat(
+              count(
+                  TestDatabase.SQLITE,
+                  store,
+                  "SELECT COUNT(*) FROM sqlite_master WHERE name = 'telemetry_by_sampled_at'"))
+          .isEqualTo(1);
       assertThat(store.auditTrail(5)).hasSize(1);
     }
   }

@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +121,43 @@ class TelemetryRollupsTest {
       TelemetryRollups job = new TelemetryRollups(store, KEEP_2H_RAW_3D_ROLLUPS, clock);
       assertThat(run(job).minutesUpdated()).isZero();
       assertThat(store.rollups("rig-1", T0, T0.plusSeconds(60)).get(0).sampleCount()).isEqualTo(4);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aFleetLargerThanOneChunkIsRolledUpCompletelyAndExactlyOnceInShortSteps(TestDatabase db)
+      throws Exception {
+    String url = db.newDatabaseUrl(dir);
+    // More rigs than one chunk holds, and one rig with more samples than one step takes.
+    int rigs = TelemetryRollups.RIGS_PER_CHUNK + 3;
+    int deep = 2 * TelemetryRollups.SEQUENCES_PER_STEP + 5;
+    try (ControllerStore store = ControllerStore.open(url)) {
+      List<CompletableFuture<Void>> writes = new ArrayList<>();
+      for (int r = 0; r < rigs; r++) {
+        String id = String.format(Locale.ROOT, "rig-%03d", r);
+        writes.add(store.saveRig(rig(id), T0));
+        int n = r == 7 ? deep : 3;
+        List<RigSample> samples = new ArrayList<>();
+        for (int q = 1; q <= n; q++) {
+          samples.add(sample(q, q % 120, 1000, "GOOD")); // two minutes, interleaved
+        }
+        writes.add(store.saveTelemetry(id, samples));
+      }
+      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+      TelemetryRollups job =
+          new TelemetryRollups(store, KEEP_2H_RAW_3D_ROLLUPS, new MutableClock(T0));
+
+      assertThat(run(job).minutesUpdated()).isGreaterThanOrEqualTo(rigs);
+      assertThat(run(job).minutesUpdated()).isZero(); // nothing new, nothing merged twice
+      for (int r = 0; r < rigs; r++) {
+        String id = String.format(Locale.ROOT, "rig-%03d", r);
+        long count =
+            store.rollups(id, T0, T0.plusSeconds(600)).stream()
+                .mapToLong(TelemetryRollup::sampleCount)
+                .sum();
+        assertThat(count).as(id).isEqualTo(r == 7 ? deep : 3);
+      }
     }
   }
 
