@@ -174,7 +174,8 @@ class RigMetricsScrapeTest {
                       || n.startsWith("flexrig_agent_")
                       || n.startsWith("flexrig_fleet_")
                       || n.startsWith("flexrig_controller_")
-                      || n.startsWith("flexrig_event_"));
+                      || n.startsWith("flexrig_event_")
+                      || n.startsWith("flexrig_price_"));
       List<String> agentNames =
           names.stream()
               .filter(n -> n.startsWith("flexrig_rig_") || n.startsWith("flexrig_agent_"))
