@@ -82,10 +82,10 @@ public final class AgentFootprint {
           List.of("-Xmx24m", "-Xms8m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
 
   /**
-   * The agent's defaults of 3b (systemd unit and deb launcher then): TIGHT with a 20 MiB heap. The live set is
-   * about 11 MiB after a full GC once the BouncyCastle manifests are no longer cached (15 MiB
-   * before); 16 MiB ran out at start on a loaded machine. An OutOfMemoryError ends the JVM so that
-   * systemd restarts the agent instead of leaving it half-alive.
+   * The agent's defaults of 3b (systemd unit and deb launcher then): TIGHT with a 20 MiB heap. The
+   * live set is about 11 MiB after a full GC once the BouncyCastle manifests are no longer cached
+   * (15 MiB before); 16 MiB ran out at start on a loaded machine. An OutOfMemoryError ends the JVM
+   * so that systemd restarts the agent instead of leaving it half-alive.
    */
   public static final List<String> SMALL_3B =
       concat(
