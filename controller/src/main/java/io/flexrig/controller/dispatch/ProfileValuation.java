@@ -5,9 +5,7 @@ import io.flexrig.core.economics.EconomicsSeeds;
 import io.flexrig.core.economics.Hashprice;
 import io.flexrig.core.economics.RigEconomics;
 import io.flexrig.core.economics.SeedScenario;
-import io.flexrig.core.profile.HardwareProfile;
 import io.flexrig.core.profile.ProfileCatalog;
-import io.flexrig.core.profile.RigKind;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,19 +70,9 @@ public final class ProfileValuation implements RigValuation {
   }
 
   private Optional<RevenueCurve> curveOf(String id) {
-    Optional<HardwareProfile> profile = catalog.byId(id);
-    if (profile.isEmpty()) {
-      return Optional.empty();
-    }
-    HardwareProfile p = profile.get();
-    try {
-      if (p.kind() == RigKind.ASIC_MINER) {
-        return Optional.of(RevenueCurve.of(RigEconomics.mining(p, hashprice)));
-      }
-      return aiRates.apply(id).map(rate -> RevenueCurve.of(RigEconomics.ai(p, rate)));
-    } catch (IllegalArgumentException e) {
-      // A profile whose curve is not in TH/s or relative units cannot be valued this way.
-      return Optional.empty();
-    }
+    return catalog
+        .byId(id)
+        .flatMap(p -> RigEconomics.valued(p, hashprice, aiRates.apply(id)))
+        .map(RevenueCurve::of);
   }
 }

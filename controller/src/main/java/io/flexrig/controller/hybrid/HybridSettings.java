@@ -1,5 +1,9 @@
 package io.flexrig.controller.hybrid;
 
+import static io.flexrig.controller.price.OptionValues.number;
+import static io.flexrig.controller.price.OptionValues.value;
+
+import io.flexrig.controller.price.OptionValues;
 import io.flexrig.core.economics.AiRevenue;
 import io.flexrig.core.economics.SwitchingPolicy;
 import java.time.Duration;
@@ -111,29 +115,7 @@ public record HybridSettings(List<HybridSite> sites, Duration tick, Optional<AiR
         new HybridSettings(list, seconds(option, "hybrid-tick-s", DEFAULT_TICK), ai));
   }
 
-  private static String value(Function<String, String> option, String key) {
-    String v = option.apply(key);
-    return v == null || v.isBlank() ? null : v.strip();
-  }
-
-  private static double number(Function<String, String> option, String key, double otherwise) {
-    String raw = value(option, key);
-    if (raw == null) {
-      return otherwise;
-    }
-    try {
-      double v = Double.parseDouble(raw);
-      if (Double.isFinite(v)) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException("--" + key + ": expected a number, got '" + raw + "'");
-  }
-
   private static Duration seconds(Function<String, String> option, String key, Duration otherwise) {
-    String raw = value(option, key);
-    return raw == null ? otherwise : Duration.ofMillis(Math.round(number(option, key, 0) * 1000));
+    return OptionValues.seconds(key, value(option, key), otherwise);
   }
 }

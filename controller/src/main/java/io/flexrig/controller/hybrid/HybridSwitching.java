@@ -215,19 +215,7 @@ public final class HybridSwitching implements AutoCloseable {
     return economics.computeIfAbsent(
         profileId,
         id ->
-            profiles
-                .apply(id)
-                .flatMap(
-                    p -> {
-                      try {
-                        return p.kind() == RigKind.ASIC_MINER
-                            ? Optional.of(RigEconomics.mining(p, hashprice))
-                            : aiRates.apply(id).map(rate -> RigEconomics.ai(p, rate));
-                      } catch (IllegalArgumentException e) {
-                        log.warn("Rig model {} cannot be valued for hybrid switching: {}", id, e);
-                        return Optional.empty();
-                      }
-                    }));
+            profiles.apply(id).flatMap(p -> RigEconomics.valued(p, hashprice, aiRates.apply(id))));
   }
 
   /**

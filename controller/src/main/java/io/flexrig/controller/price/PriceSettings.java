@@ -1,5 +1,9 @@
 package io.flexrig.controller.price;
 
+import static io.flexrig.controller.price.OptionValues.number;
+import static io.flexrig.controller.price.OptionValues.seconds;
+import static io.flexrig.controller.price.OptionValues.value;
+
 import io.flexrig.core.economics.EconomicsSeeds;
 import io.flexrig.core.economics.FixedPowerPrice;
 import io.flexrig.core.economics.FourCpWindow;
@@ -200,26 +204,5 @@ public record PriceSettings(
       throw new PriceFileException(forecastFile, 0, "file", "cannot read: " + e);
     }
     return Optional.of(new FourCp(window, PriceCsv.forecast(forecastFile, text), usd));
-  }
-
-  private static String value(Function<String, String> option, String key) {
-    String v = option.apply(key);
-    return v == null || v.isBlank() ? null : v.strip();
-  }
-
-  private static double number(String key, String raw) {
-    try {
-      double v = Double.parseDouble(raw);
-      if (Double.isFinite(v)) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException("--" + key + ": expected a number, got '" + raw + "'");
-  }
-
-  private static Duration seconds(String key, String raw, Duration otherwise) {
-    return raw == null ? otherwise : Duration.ofMillis(Math.round(number(key, raw) * 1000));
   }
 }

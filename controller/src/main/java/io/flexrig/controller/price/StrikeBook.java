@@ -8,7 +8,6 @@ import io.flexrig.core.economics.SeedScenario;
 import io.flexrig.core.economics.StrikePrice;
 import io.flexrig.core.profile.HardwareProfile;
 import io.flexrig.core.profile.ProfileCatalog;
-import io.flexrig.core.profile.RigKind;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,19 +53,9 @@ public final class StrikeBook {
   }
 
   private Optional<StrikePrice> strikeOf(String id) {
-    Optional<HardwareProfile> profile = catalog.byId(id);
-    if (profile.isEmpty()) {
-      return Optional.empty();
-    }
-    HardwareProfile p = profile.get();
-    try {
-      Optional<RigEconomics> economics =
-          p.kind() == RigKind.ASIC_MINER
-              ? Optional.of(RigEconomics.mining(p, hashprice))
-              : aiRates.apply(id).map(rate -> RigEconomics.ai(p, rate));
-      return economics.map(StrikePrice::of);
-    } catch (IllegalArgumentException e) {
-      return Optional.empty(); // a curve this economics cannot value
-    }
+    return catalog
+        .byId(id)
+        .flatMap(p -> RigEconomics.valued(p, hashprice, aiRates.apply(id)))
+        .map(StrikePrice::of);
   }
 }

@@ -6,6 +6,7 @@ import io.flexrig.core.profile.PowerCurve;
 import io.flexrig.core.profile.RigKind;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Revenue, power cost and margin of one rig along its power curve. Miners earn hashprice times
@@ -74,6 +75,22 @@ public final class RigEconomics {
     }
     return new RigEconomics(
         gpuMachine, revenue.expectedUsdPerGpuHour() * gpuMachine.nameplate().gpuCount());
+  }
+
+  /**
+   * Mining for ASICs; AI for GPU machines at their rate when one is known. Empty when the rate is
+   * unknown or the profile's curve cannot be valued this way (not in TH/s or relative units), so
+   * the callers that value a whole catalogue skip such a model instead of failing.
+   */
+  public static Optional<RigEconomics> valued(
+      HardwareProfile profile, Hashprice hashprice, Optional<AiRevenue> ai) {
+    try {
+      return profile.kind() == RigKind.ASIC_MINER
+          ? Optional.of(mining(profile, hashprice))
+          : ai.map(rate -> ai(profile, rate));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   /** Mining for ASICs, AI for GPU machines. */
